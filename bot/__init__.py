@@ -1,0 +1,1 @@
+"""TCPS LINE assistant: core package."""

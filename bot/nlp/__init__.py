@@ -1,0 +1,1 @@
+"""Thai text processing and matching: pure functions, no I/O beyond reading knowledge files."""
