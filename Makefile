@@ -2,9 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-PORT   ?= 5000
+FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test bench bench-webhook bench-match bench-intent bench-push chromium clean
+.PHONY: run test bench bench-webhook chromium postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,37 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+## make run: migrate the SQLite database under instance/, then serve the bot, its worker threads and,
+## without LINE credentials, the chat simulator at http://127.0.0.1:5000/simulator
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) serve
+
+## make test: the whole suite (SQLite + PostgreSQL + a real browser)
 test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest
+
+## Debian's chromium (for the browser tests) and a Thai font, installed with apt when missing and possible.
+chromium:
+	@command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ] || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    $$SUDO apt-get install -y -q chromium fonts-noto-core >/dev/null 2>&1 || \
+	    { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium fonts-noto-core >/dev/null 2>&1; } || \
+	    echo "note: could not install chromium with apt; browser tests need Debian's chromium"; \
+	  fi; }
+
+## Start the local PostgreSQL cluster if it is installed but stopped (CI machines have one).
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { \
+	  command -v pg_ctlcluster >/dev/null 2>&1 && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+bench: bench-webhook
+
+## make bench-webhook: events/s accepted by gunicorn, acknowledgement latency, replies/s end to end
+bench-webhook: $(VENV)/.dev postgres
+	$(BIN)/python bench/bench_webhook.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,64 @@
+"""Application factory. `flask --app app …` and `gunicorn 'app:create_app()'` both use it."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot import cli, health
+from bot.config import load_config
+from bot.db import db, migrate
+from bot.line import webhook
+from bot.logs import configure_logging
+
+csrf = CSRFProtect()
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: config, database, blueprints, CLI; simulator parts only in simulator mode."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="bot/templates",
+                static_folder="bot/static")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(Path(app.instance_path), test_config))
+    if not app.testing:
+        configure_logging()
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    csrf.init_app(app)
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(webhook.bp)
+    csrf.exempt(webhook.bp)
+    if app.config["SIMULATOR"]:
+        _mount_simulator(app)
+    cli.init_app(app)
+    return app
+
+
+def _mount_simulator(app: Flask) -> None:
+    from bot.simulator.fake_line import FakeLine
+    from bot.simulator.views import bp as simulator_bp, fake_api
+
+    app.extensions["fake_line"] = FakeLine(access_token=app.config["LINE_CHANNEL_ACCESS_TOKEN"])
+    app.register_blueprint(simulator_bp)
+    app.register_blueprint(fake_api)
+    csrf.exempt(fake_api)
+
+
+_app: Flask | None = None
+
+
+def __getattr__(name: str) -> Flask:
+    """`app.app` is created on first use, so importing this module has no side effects."""
+    global _app
+    if name != "app":
+        raise AttributeError(name)
+    if _app is None:
+        _app = create_app()
+    return _app

@@ -1,0 +1,196 @@
+"""Webhook benchmark: signed events accepted by gunicorn, acknowledgement latency, and
+end-to-end replies reaching a fake LINE API, on PostgreSQL (the production path).
+
+Prints figures; asserts nothing. Run with `make bench-webhook`.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import psycopg
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.simulator import events as ev  # noqa: E402
+from bot.simulator.fake_line import FakeLine  # noqa: E402
+
+SECRET, TOKEN = "bench-secret", "bench-token"
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def make_bodies(fake: FakeLine, count: int, per_body: int = 1, users: int = 200) -> list[tuple[bytes, str]]:
+    """``count`` events from ``users`` users, ``per_body`` events in each signed body."""
+    bodies = []
+    for start in range(0, count, per_body):
+        events = []
+        for i in range(start, min(count, start + per_body)):
+            user = f"U{i % users:032x}"
+            events.append(ev.text_event(user, "สวัสดีค่ะ", fake.issue_reply_token(user)))
+        body = ev.body(*events)
+        bodies.append((body, ev.signature(SECRET, body)))
+    return bodies
+
+
+async def blast(url: str, bodies: list[tuple[bytes, str]], concurrency: int) -> tuple[int, float, list[float]]:
+    """Send every body as fast as ``concurrency`` connections allow; return (200s, seconds, latencies)."""
+    queue: asyncio.Queue = asyncio.Queue()
+    for item in bodies:
+        queue.put_nowait(item)
+    ok, latencies = 0, []
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal ok
+        while not queue.empty():
+            body, sig = queue.get_nowait()
+            start = time.perf_counter()
+            async with session.post(url, data=body, headers={"X-Line-Signature": sig,
+                                                             "Content-Type": "application/json"}) as resp:
+                await resp.read()
+                latencies.append(time.perf_counter() - start)
+                ok += resp.status == 200
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        return ok, time.perf_counter() - started, latencies
+
+
+async def paced(url: str, bodies: list[tuple[bytes, str]], rate: float) -> tuple[int, list[float]]:
+    """Open-loop load: one request every 1/rate seconds, whatever the server does."""
+    ok, latencies = 0, []
+
+    async def one(session: aiohttp.ClientSession, body: bytes, sig: str) -> None:
+        nonlocal ok
+        start = time.perf_counter()
+        async with session.post(url, data=body, headers={"X-Line-Signature": sig,
+                                                         "Content-Type": "application/json"}) as resp:
+            await resp.read()
+            latencies.append(time.perf_counter() - start)
+            ok += resp.status == 200
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as session:
+        tasks, start = [], time.perf_counter()
+        for i, (body, sig) in enumerate(bodies):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(session, body, sig)))
+        await asyncio.gather(*tasks)
+    return ok, latencies
+
+
+def main() -> None:
+    import logging
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=6000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--bot-workers", type=int, default=2)
+    args = parser.parse_args()
+
+    fake = FakeLine(access_token=TOKEN)
+    line_server = make_server("127.0.0.1", 0, lambda env, start: fake.handle(__import__("werkzeug").Request(env))(env, start),
+                              threaded=True)
+    import threading
+    threading.Thread(target=line_server.serve_forever, daemon=True).start()
+    line_url = f"http://127.0.0.1:{line_server.server_port}"
+
+    name = f"tcps_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    env = {**os.environ, "DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+           "LINE_API_BASE_URL": line_url, "SECRET_KEY": "bench", "WORKER_IDLE_SECONDS": "0.05"}
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    processes: list[subprocess.Popen] = []
+    try:
+        subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        port = free_port()
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
+             "-w", str(args.web_workers), "--threads", str(args.threads), "app:create_app()"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        url = f"http://127.0.0.1:{port}/callback"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        asyncio.run(blast(url, make_bodies(fake, 200), 8))  # warm-up
+
+        print(f"cores: {os.cpu_count()}, gunicorn: {args.web_workers} workers × {args.threads} threads, PostgreSQL; "
+              f"the load generator runs on the same cores")
+        for per_body in (1, 5):
+            bodies = make_bodies(fake, args.events, per_body)
+            ok, seconds, lat = asyncio.run(blast(url, bodies, args.concurrency))
+            events = ok * per_body
+            print(f"accepted ({per_body} event{'s' if per_body > 1 else ''}/body): {events}/{args.events} signed events "
+                  f"in {seconds:.2f}s = {events / seconds:,.0f} events/s (concurrency {args.concurrency}; "
+                  f"p50 {percentile(lat, 50) * 1000:.1f} ms, p99 {percentile(lat, 99) * 1000:.1f} ms)")
+
+        count = int(args.rate * args.seconds)
+        ok, lat = asyncio.run(paced(url, make_bodies(fake, count), args.rate))
+        print(f"at {args.rate:.0f} events/s for {args.seconds:.0f}s: {ok}/{count} accepted, acknowledgement "
+              f"p50 {percentile(lat, 50) * 1000:.1f} ms, p99 {percentile(lat, 99) * 1000:.1f} ms, "
+              f"max {max(lat) * 1000:.1f} ms")
+
+        # End to end: everything stored so far is answered by `flask worker` processes.
+        with psycopg.connect(db_url) as conn:
+            pending = conn.execute("SELECT count(*) FROM inbound_event WHERE status = 'pending'").fetchone()[0]
+        before = len(fake.deliveries)
+        started = time.perf_counter()
+        for _ in range(args.bot_workers):
+            processes.append(subprocess.Popen(flask + ["worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL, start_new_session=True))
+        deadline = started + 600
+        while len(fake.deliveries) - before < pending and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        delivered = len(fake.deliveries) - before
+        replies = sum(1 for d in fake.deliveries if d.via == "reply")
+        print(f"end to end: {delivered}/{pending} replies reached the fake LINE API in {seconds:.2f}s with "
+              f"{args.bot_workers} `flask worker` processes = {delivered / seconds:,.0f} replies/s "
+              f"({replies} as reply, {delivered - replies} fell back to push)")
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+        line_server.shutdown()
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Settings from the environment (and `.env`), with safe defaults for local use.
+
+The names are fixed by the design: LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN,
+LINE_API_BASE_URL, DATABASE_URL, SECRET_KEY. With neither LINE credential set the
+app runs in *simulator mode*: a local chat page and a fake Messaging API.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LINE_API = "https://api.line.me"
+MAX_WEBHOOK_BYTES = 2 * 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot start the app; the message says what to fix."""
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """Return an SQLAlchemy URL; plain ``postgresql://`` URLs use the shipped psycopg 3 driver."""
+    if not raw:
+        return f"sqlite:///{instance_path / 'tcps.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from ``.env``, the environment and ``overrides`` (tests)."""
+    load_dotenv(ROOT / ".env")
+    env = os.environ
+    cfg: dict[str, Any] = {
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "DATABASE_URL": env.get("DATABASE_URL") or None,
+        "LINE_CHANNEL_SECRET": env.get("LINE_CHANNEL_SECRET") or None,
+        "LINE_CHANNEL_ACCESS_TOKEN": env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
+        "LINE_API_BASE_URL": env.get("LINE_API_BASE_URL") or None,
+        "PORT": int(env.get("PORT") or 5000),
+        "LINE_TIMEOUT_SECONDS": _env_float(env, "LINE_TIMEOUT_SECONDS", 10.0),
+        "SEND_MAX_ATTEMPTS": int(env.get("SEND_MAX_ATTEMPTS") or 8),
+        "SEND_BACKOFF_SECONDS": _env_float(env, "SEND_BACKOFF_SECONDS", 2.0),
+        "SEND_BACKOFF_CAP_SECONDS": _env_float(env, "SEND_BACKOFF_CAP_SECONDS", 600.0),
+        "SEND_LEASE_SECONDS": _env_float(env, "SEND_LEASE_SECONDS", 60.0),
+        "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
+        "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
+        "REPLY_TOKEN_MAX_AGE_SECONDS": _env_float(env, "REPLY_TOKEN_MAX_AGE_SECONDS", 50.0),
+        "KNOWLEDGE_DIR": env.get("KNOWLEDGE_DIR") or str(ROOT / "knowledge"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "TESTING": False,
+    }
+    cfg.update(overrides or {})
+    return finish_config(cfg, instance_path)
+
+
+def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
+    """Derive the mode (simulator or production) and fill in dependent settings."""
+    secret, token = cfg["LINE_CHANNEL_SECRET"], cfg["LINE_CHANNEL_ACCESS_TOKEN"]
+    if bool(secret) != bool(token):
+        raise ConfigError(
+            "ตั้งค่า LINE_CHANNEL_SECRET และ LINE_CHANNEL_ACCESS_TOKEN ให้ครบทั้งคู่ หรือไม่ตั้งเลยทั้งคู่ (โหมดจำลอง) / "
+            "Set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither (simulator mode)."
+        )
+    simulator = not secret and not cfg.get("TESTING")
+    cfg.setdefault("SIMULATOR", simulator)
+    if cfg["SIMULATOR"]:
+        # A private secret for this process: the simulator signs its own webhook bodies with it.
+        cfg["LINE_CHANNEL_SECRET"] = cfg["LINE_CHANNEL_SECRET"] or secrets.token_hex(16)
+        cfg["LINE_CHANNEL_ACCESS_TOKEN"] = cfg["LINE_CHANNEL_ACCESS_TOKEN"] or "simulator-token"
+        cfg["LINE_API_BASE_URL"] = cfg["LINE_API_BASE_URL"] or f"http://127.0.0.1:{cfg['PORT']}/fake-line"
+        cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or secrets.token_hex(32)
+    elif not cfg["SECRET_KEY"]:
+        raise ConfigError(
+            "ไม่ได้ตั้ง SECRET_KEY: โหมดใช้งานจริงต้องมีค่านี้ (สร้างได้ด้วย "
+            "python -c 'import secrets; print(secrets.token_hex(32))') / "
+            "SECRET_KEY is not set: production mode needs it."
+        )
+    else:
+        cfg["SESSION_COOKIE_SECURE"] = cfg.get("SESSION_COOKIE_SECURE", not cfg.get("TESTING"))
+    cfg["LINE_API_BASE_URL"] = (cfg["LINE_API_BASE_URL"] or DEFAULT_LINE_API).rstrip("/")
+    cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["DATABASE_URL"], instance_path)
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return cfg

@@ -1,0 +1,121 @@
+"""Routing of one event to its handler, and per-user conversation state.
+
+Order for text: "cancel" always wins → an active flow gets the text → intent → handler.
+Postbacks carry ``action=<name>`` and go to the handler registered for that action.
+The tables at the bottom are the whole wiring: one line per capability.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+from urllib.parse import parse_qsl
+
+from sqlalchemy.orm import Session
+
+from bot.db import utcnow
+from bot.handlers import greeting, media
+from bot.incoming import Incoming
+from bot.line.messages import Message
+from bot.models import ConversationState, LineUser
+
+FLOW_MINUTES = 10
+
+
+@dataclass
+class Turn:
+    """Everything a handler may use to answer one event."""
+
+    incoming: Incoming
+    user: LineUser
+    session: Session
+    now: datetime = field(default_factory=utcnow)
+
+    @property
+    def lang(self) -> str:
+        return self.user.language or "th"
+
+    @property
+    def postback(self) -> dict[str, str]:
+        """The postback data as a dict (``action=x&n=1`` → {"action": "x", "n": "1"})."""
+        return dict(parse_qsl(self.incoming.postback_data))
+
+    def state(self) -> ConversationState | None:
+        """The user's active flow state, or None (expired states are removed)."""
+        state = self.user.state
+        if state is not None and state.expires_at <= self.now:
+            self.leave()
+            return None
+        return state
+
+    def enter(self, flow: str, step: str, data: dict[str, Any] | None = None, minutes: int = FLOW_MINUTES) -> None:
+        """Start or advance a flow; it expires ``minutes`` after the last step."""
+        state = self.user.state
+        expires = self.now + timedelta(minutes=minutes)
+        if state is None:
+            self.user.state = ConversationState(flow=flow, step=step, data=dict(data or {}), expires_at=expires)
+        else:
+            state.flow, state.step, state.data, state.expires_at = flow, step, dict(data or {}), expires
+
+    def leave(self) -> None:
+        """End any flow."""
+        if self.user.state is not None:
+            self.session.delete(self.user.state)
+            self.user.state = None
+
+
+Handler = Callable[[Turn], list[Message]]
+
+
+def respond(turn: Turn) -> list[Message]:
+    """Return the messages that answer ``turn`` (possibly none)."""
+    kind = turn.incoming.kind
+    if kind == "text":
+        return route_text(turn)
+    if kind == "postback":
+        handler = POSTBACK_ACTIONS.get(turn.postback.get("action", ""), greeting.help)
+        return handler(turn)
+    return EVENT_HANDLERS.get(kind, _ignore)(turn)
+
+
+def route_text(turn: Turn) -> list[Message]:
+    """Route typed text: an active flow first, else the intent's handler."""
+    intent = classify_intent(turn.incoming.text)
+    state = turn.state()
+    if state is not None and intent != "cancel" and state.flow in FLOWS:
+        return FLOWS[state.flow](turn)
+    return INTENTS.get(intent, greeting.help)(turn)
+
+
+def classify_intent(text: str) -> str:
+    """Name the intent of ``text`` (the foundation knows greetings only)."""
+    return greeting.classify(text)
+
+
+def _ignore(turn: Turn) -> list[Message]:
+    return []
+
+
+EVENT_HANDLERS: dict[str, Handler] = {
+    "follow": greeting.on_follow,
+    "sticker": media.on_sticker,
+    "image": media.on_media,
+    "video": media.on_media,
+    "audio": media.on_media,
+    "file": media.on_media,
+    "location": media.on_location,
+}
+
+INTENTS: dict[str, Handler] = {
+    "greeting": greeting.greet,
+    "help": greeting.help,
+}
+
+POSTBACK_ACTIONS: dict[str, Handler] = {
+    "menu": greeting.greet,
+    "find_standard": greeting.ask_product,
+    "track_status": greeting.ask_status,
+    "ask_question": greeting.ask_question,
+}
+
+FLOWS: dict[str, Handler] = {}

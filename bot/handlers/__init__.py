@@ -1,0 +1,1 @@
+"""One module per conversation capability; each exposes small `Turn → messages` functions."""

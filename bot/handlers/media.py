@@ -1,0 +1,23 @@
+"""Stickers, photos, videos, files and locations: a polite text answer."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.handlers.greeting import main_menu
+from bot.line import messages as m
+from bot.replies import phrase
+
+if TYPE_CHECKING:
+    from bot.conversation import Turn
+
+
+def on_sticker(turn: Turn) -> list[m.Message]:
+    return [m.text(phrase("sticker", turn.lang), main_menu(turn.lang))]
+
+
+def on_media(turn: Turn) -> list[m.Message]:
+    return [m.text(phrase("media", turn.lang), main_menu(turn.lang))]
+
+
+def on_location(turn: Turn) -> list[m.Message]:
+    return [m.text(phrase("location", turn.lang), main_menu(turn.lang))]

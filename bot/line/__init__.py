@@ -1,0 +1,1 @@
+"""The LINE edge: the only package that imports line-bot-sdk."""

@@ -1,0 +1,104 @@
+"""Calls to the Messaging API through line-bot-sdk, with LINE's errors sorted into kinds."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import urllib3
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    MessagingApi,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SendFailure(Exception):
+    """A send that did not go through.
+
+    ``kind``: ``invalid_reply_token`` (use push instead), ``retry`` (5xx, timeout, rate limit),
+    ``quota`` (monthly limit: do not retry), ``rejected`` (other 4xx or an invalid message).
+    """
+
+    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.detail, self.status = kind, detail, status
+
+
+def _error_message(exc: ApiException) -> str:
+    try:
+        return str(json.loads(exc.body or "{}").get("message", ""))
+    except ValueError:
+        return str(exc.body or "")[:200]
+
+
+def classify(exc: ApiException) -> SendFailure | str:
+    """Map an API error to a `SendFailure`, or to the accepted request id for a 409 duplicate."""
+    status, message = exc.status, _error_message(exc)
+    if status == 409:
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+        return headers.get("x-line-accepted-request-id", "accepted-earlier")
+    if status == 400 and "reply token" in message.lower():
+        return SendFailure("invalid_reply_token", message, status)
+    if status == 429 and "monthly limit" in message.lower():
+        return SendFailure("quota", message, status)
+    if status == 429 or (status or 0) >= 500:
+        return SendFailure("retry", f"HTTP {status} {message}".strip(), status)
+    return SendFailure("rejected", f"HTTP {status} {message}".strip(), status)
+
+
+class LineGateway:
+    """One API client per sender thread; each call returns LINE's request id or raises `SendFailure`."""
+
+    def __init__(self, base_url: str, access_token: str, timeout: float = 10.0) -> None:
+        config = Configuration(access_token=access_token, host=base_url)
+        self._client = ApiClient(config)
+        self._api = MessagingApi(self._client)
+        self._timeout = timeout
+
+    def close(self) -> None:
+        self._client.close()
+
+    def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> str:
+        request = _build(ReplyMessageRequest, {"replyToken": reply_token, "messages": messages})
+        return self._call(self._api.reply_message_with_http_info, request)
+
+    def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> str:
+        request = _build(PushMessageRequest, {"to": to, "messages": messages})
+        return self._call(self._api.push_message_with_http_info, request, x_line_retry_key=retry_key)
+
+    def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> str:
+        request = _build(MulticastRequest, {"to": to, "messages": messages})
+        return self._call(self._api.multicast_with_http_info, request, x_line_retry_key=retry_key)
+
+    def _call(self, method, request, **kwargs: Any) -> str:
+        try:
+            response = method(request, _request_timeout=self._timeout, _preload_content=False, **kwargs)
+        except ApiException as exc:
+            outcome = classify(exc)
+            if isinstance(outcome, SendFailure):
+                raise outcome from exc
+            return outcome
+        except urllib3.exceptions.HTTPError as exc:
+            raise SendFailure("retry", f"{type(exc).__name__}: {exc}") from exc
+        headers = {k.lower(): v for k, v in (response.headers or {}).items()}
+        return headers.get("x-line-request-id", "")
+
+
+def _build(model, data: dict[str, Any]):
+    """Validate a request body with the SDK's model; an invalid message is never retried."""
+    try:
+        return model.from_dict(data)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise SendFailure("rejected", f"invalid message: {exc}"[:500]) from exc
+
+
+def validate_messages(messages: list[dict[str, Any]]) -> None:
+    """Raise `SendFailure` if LINE's models reject ``messages`` (used by tests of builders)."""
+    _build(PushMessageRequest, {"to": "U0", "messages": messages})

@@ -1,0 +1,175 @@
+// Chat simulator: sends what you do to the server (which signs a real webhook body and
+// posts it to /callback) and shows what the bot delivered to the fake Messaging API.
+(() => {
+  const log = document.getElementById("log");
+  const quick = document.getElementById("quick");
+  const input = document.getElementById("text");
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  let after = 0;
+
+  async function send(payload) {
+    const res = await fetch("/simulator/api/send", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(payload),
+    });
+    if (!res.ok) system("ส่งไม่สำเร็จ (HTTP " + res.status + ")");
+    return res.json().catch(() => ({}));
+  }
+
+  function scroll() { log.scrollTop = log.scrollHeight; }
+  function system(text) {
+    const div = document.createElement("div");
+    div.className = "system"; div.textContent = text; log.appendChild(div); scroll();
+  }
+  function row(who, content) {
+    const r = document.createElement("div");
+    r.className = "row " + who;
+    if (who === "bot") { const a = document.createElement("div"); a.className = "mini"; a.textContent = "มผช"; r.appendChild(a); }
+    r.appendChild(content); log.appendChild(r); scroll();
+    return r;
+  }
+  function textBubble(who, text) {
+    const b = document.createElement("div"); b.className = "bubble"; b.textContent = text;
+    b.dataset.role = who === "bot" ? "bot-message" : "user-message";
+    row(who, b);
+  }
+
+  function act(action) {
+    if (!action) return;
+    if (action.type === "message") { userSays(action.text); }
+    else if (action.type === "postback") {
+      if (action.displayText) textBubble("user", action.displayText);
+      send({ type: "postback", data: action.data });
+    } else if (action.type === "uri") { window.open(action.uri, "_blank", "noopener"); }
+  }
+  function userSays(text) { textBubble("user", text); send({ type: "text", text }); }
+
+  // --- Flex rendering (readable, not pixel-perfect) ---------------------------------
+  const SIZES = { xxs: 11, xs: 12, sm: 13, md: 15, lg: 17, xl: 19, xxl: 22, "3xl": 26, "4xl": 30, "5xl": 34 };
+  function flexNode(node) {
+    switch (node.type) {
+      case "box": {
+        const d = document.createElement("div");
+        d.className = "fx-box " + (node.layout || "vertical");
+        if (node.backgroundColor) d.style.background = node.backgroundColor;
+        if (node.paddingAll) d.style.padding = node.paddingAll;
+        if (node.cornerRadius) d.style.borderRadius = node.cornerRadius;
+        if (node.spacing) d.style.gap = { xs: "2px", sm: "4px", md: "8px", lg: "12px", xl: "16px", xxl: "20px" }[node.spacing] || node.spacing;
+        if (node.width) d.style.width = node.width;
+        if (node.height) d.style.height = node.height;
+        if (node.flex !== undefined) d.style.flex = node.flex;
+        (node.contents || []).forEach((c) => d.appendChild(flexNode(c)));
+        if (node.action) { d.style.cursor = "pointer"; d.onclick = () => act(node.action); }
+        return d;
+      }
+      case "text": {
+        const s = document.createElement("div");
+        s.className = "fx-text";
+        s.textContent = node.text || (node.contents || []).map((c) => c.text || "").join("");
+        s.style.fontSize = (SIZES[node.size] || 15) + "px";
+        if (node.weight === "bold") s.style.fontWeight = "700";
+        if (node.color) s.style.color = node.color;
+        if (node.align) s.style.textAlign = node.align === "end" ? "right" : node.align;
+        if (node.flex !== undefined) s.style.flex = node.flex;
+        if (node.action) { s.style.cursor = "pointer"; s.onclick = () => act(node.action); }
+        return s;
+      }
+      case "button": {
+        const b = document.createElement("button");
+        b.type = "button"; b.className = "fx-button " + (node.style || "link");
+        b.textContent = (node.action && node.action.label) || "…";
+        b.onclick = () => act(node.action);
+        return b;
+      }
+      case "separator": { const h = document.createElement("hr"); h.className = "fx-sep"; return h; }
+      case "image": { const i = document.createElement("img"); i.className = "fx-image"; i.src = node.url; i.alt = ""; return i; }
+      case "filler": case "spacer": { const f = document.createElement("div"); f.style.flex = 1; return f; }
+      case "icon": { const i = document.createElement("span"); i.textContent = "•"; return i; }
+      default: { const u = document.createElement("div"); u.textContent = ""; return u; }
+    }
+  }
+  function flexBubble(bubble) {
+    const card = document.createElement("div");
+    card.className = "flex-bubble";
+    for (const part of ["header", "hero", "body", "footer"]) {
+      if (!bubble[part]) continue;
+      const wrap = document.createElement("div");
+      wrap.className = "fx-" + part;
+      const style = (bubble.styles || {})[part] || {};
+      if (style.backgroundColor) wrap.style.background = style.backgroundColor;
+      wrap.appendChild(flexNode(bubble[part]));
+      card.appendChild(wrap);
+    }
+    return card;
+  }
+  function flexMessage(msg) {
+    const holder = document.createElement("div");
+    holder.dataset.role = "bot-message";
+    holder.dataset.alt = msg.altText;
+    const c = msg.contents;
+    if (c.type === "carousel") {
+      const car = document.createElement("div"); car.className = "carousel";
+      c.contents.forEach((b) => car.appendChild(flexBubble(b)));
+      holder.appendChild(car);
+    } else { holder.appendChild(flexBubble(c)); }
+    row("bot", holder);
+  }
+
+  function showQuickReplies(msg) {
+    quick.innerHTML = "";
+    const items = (msg.quickReply && msg.quickReply.items) || [];
+    items.forEach((item) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.textContent = item.action.label;
+      b.onclick = () => { quick.innerHTML = ""; act(item.action); };
+      quick.appendChild(b);
+    });
+  }
+
+  function render(msg) {
+    if (msg.type === "text") textBubble("bot", msg.text);
+    else if (msg.type === "flex") flexMessage(msg);
+    else if (msg.type === "sticker") textBubble("bot", "[สติกเกอร์]");
+    else textBubble("bot", "[" + msg.type + "]");
+  }
+
+  async function poll() {
+    try {
+      const res = await fetch("/simulator/api/messages?after=" + after);
+      const data = await res.json();
+      for (const item of data.items) {
+        after = Math.max(after, item.seq);
+        if (item.via !== "reply") system(item.via === "push" ? "ข้อความแจ้งเตือน (push)" : "ข้อความประกาศ (multicast)");
+        item.messages.forEach(render);
+        const last = item.messages[item.messages.length - 1];
+        showQuickReplies(last);
+      }
+    } catch (e) { /* server restarting: try again */ }
+    setTimeout(poll, 600);
+  }
+
+  document.getElementById("composer").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = ""; quick.innerHTML = "";
+    userSays(text);
+  });
+  document.getElementById("sticker").onclick = () => { textBubble("user", "[สติกเกอร์ 😊]"); send({ type: "sticker" }); };
+  document.getElementById("image").onclick = () => { textBubble("user", "[รูปภาพ]"); send({ type: "image" }); };
+  document.getElementById("reset").onclick = async () => {
+    const data = await send({ type: "reset" });
+    document.getElementById("who").textContent = data.user_id;
+    log.innerHTML = ""; quick.innerHTML = ""; after = 0;
+    system("เริ่มแชทใหม่ในฐานะผู้ใช้ใหม่ (เพิ่มเพื่อน)");
+    send({ type: "follow" });
+  };
+
+  if (!sessionStorage.getItem("followed-" + document.getElementById("who").textContent)) {
+    sessionStorage.setItem("followed-" + document.getElementById("who").textContent, "1");
+    system("คุณเพิ่มผู้ช่วย มผช. เป็นเพื่อนแล้ว");
+    send({ type: "follow" });
+  }
+  poll();
+})();

@@ -1,0 +1,81 @@
+"""The chat simulator page and the fake Messaging API (registered in simulator mode only)."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
+
+from bot.simulator import events as ev
+from bot.simulator.fake_line import FakeLine
+
+bp = Blueprint("simulator", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/simulator/static")
+fake_api = Blueprint("fake_line", __name__, url_prefix="/fake-line")
+
+
+def fake_line() -> FakeLine:
+    return current_app.extensions["fake_line"]
+
+
+def _user_id() -> str:
+    if "sim_user" not in session:
+        session["sim_user"] = ev.new_user_id()
+    return session["sim_user"]
+
+
+@bp.get("/simulator")
+def page():
+    return render_template("simulator.html", user_id=_user_id())
+
+
+@bp.post("/simulator/api/send")
+def send():
+    """Turn what the person did on the page into a signed webhook POST to /callback."""
+    data: dict[str, Any] = request.get_json(silent=True) or {}
+    kind = data.get("type")
+    if kind == "reset":
+        session.pop("sim_user", None)
+        return jsonify(user_id=_user_id())
+    user = _user_id()
+    token = fake_line().issue_reply_token(user)
+    builders = {
+        "text": lambda: ev.text_event(user, str(data.get("text", ""))[:5000], token),
+        "postback": lambda: ev.postback_event(user, str(data.get("data", ""))[:300], token),
+        "follow": lambda: ev.follow_event(user, token),
+        "unfollow": lambda: ev.unfollow_event(user),
+        "sticker": lambda: ev.sticker_event(user, token),
+        "image": lambda: ev.image_event(user, token),
+    }
+    if kind not in builders:
+        abort(400, "unknown simulator action")
+    status = _post_webhook(ev.body(builders[kind]()))
+    return jsonify(status=status), (200 if status == 200 else 502)
+
+
+def _post_webhook(body: bytes) -> int:
+    """POST a signed body to this server's /callback, exactly as LINE would."""
+    secret = current_app.config["LINE_CHANNEL_SECRET"]
+    req = urllib.request.Request(
+        request.host_url + "callback", data=body, method="POST",
+        headers={"Content-Type": "application/json", "X-Line-Signature": ev.signature(secret, body)},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@bp.get("/simulator/api/messages")
+def messages():
+    """Messages the fake API delivered to this browser's user after sequence ``after``."""
+    after = request.args.get("after", default=0, type=int)
+    items = [{"seq": d.seq, "via": d.via, "messages": d.messages} for d in fake_line().messages_for(_user_id(), after)]
+    return jsonify(user_id=_user_id(), items=items)
+
+
+@fake_api.route("/<path:rest>", methods=["GET", "POST", "DELETE", "PUT"])
+def messaging_api(rest: str):
+    return fake_line().handle(request)

@@ -1,0 +1,43 @@
+"""Helpers for tests that talk to the bot the way LINE does."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from bot.simulator import events as ev
+from bot.simulator.fake_line import FakeLine
+from bot.worker import dispatch_available, make_sender, send_available
+from tests.conftest import CHANNEL_SECRET
+
+
+def post_webhook(client, body: bytes, secret: str = CHANNEL_SECRET, signature: str | None = None):
+    """POST ``body`` to /callback signed like LINE signs it."""
+    headers = {"Content-Type": "application/json",
+               "X-Line-Signature": signature if signature is not None else ev.signature(secret, body)}
+    return client.post("/callback", data=body, headers=headers)
+
+
+def drain(app: Flask) -> tuple[int, int]:
+    """Run the dispatcher, then the sender, until nothing is due."""
+    handled = dispatch_available(app)
+    sent = send_available(app, make_sender(app))
+    return handled, sent
+
+
+def say(app: Flask, fake: FakeLine, user_id: str, text: str) -> list[dict[str, Any]]:
+    """Send ``text`` as ``user_id`` through /callback; return the messages the bot delivered."""
+    return deliver(app, fake, user_id, ev.text_event(user_id, text, fake.issue_reply_token(user_id)))
+
+
+def tap(app: Flask, fake: FakeLine, user_id: str, data: str) -> list[dict[str, Any]]:
+    """Tap a postback button with ``data``; return the messages the bot delivered."""
+    return deliver(app, fake, user_id, ev.postback_event(user_id, data, fake.issue_reply_token(user_id)))
+
+
+def deliver(app: Flask, fake: FakeLine, user_id: str, event: dict[str, Any]) -> list[dict[str, Any]]:
+    before = len(fake.messages_for(user_id))
+    response = post_webhook(app.test_client(), ev.body(event))
+    assert response.status_code == 200, response.data
+    drain(app)
+    return [msg for d in fake.messages_for(user_id)[before:] for msg in d.messages]
