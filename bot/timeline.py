@@ -16,9 +16,10 @@ Clock rules (all counts are Thai government working days, see :mod:`bot.workdays
 * ``remaining_days = max(0, total - used_days)``.
 * Due date rule: ``due_on = add_working_days(submitted_on, total + paused_days)``,
   i.e. the submission date plus the budget plus every paused working day so
-  far. While the clock runs, this equals ``today + remaining_days`` working
-  days; while it is paused, ``due_on`` moves one working day later for every
-  paused working day; once overdue it stays in the past.
+  far. Until it is overdue, exactly ``remaining_days`` working days lie in
+  ``(today, due_on]`` (so ``due_on`` is "today plus the remaining working
+  days"); while the clock is paused, ``due_on`` moves one working day later for
+  every paused working day; once overdue it stays in the past.
 * ``overdue`` when ``used_days > total``; ``overdue_days = used_days - total``.
   Being on the due date itself is not overdue.
 * Terminal stage (certificate issued, rejected, returned, withdrawn): the clock
@@ -136,7 +137,10 @@ class StageBook:
 def load_stages(path: str | Path) -> StageBook:
     """Read and validate ``stages.yaml``."""
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        try:
+            data = yaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            raise StageConfigError(f"{path}: invalid YAML: {exc}") from exc
     return StageBook.from_mapping(data, source=str(path))
 
 

@@ -229,7 +229,10 @@ def load_closures(path: str | Path) -> dict[str, dict[date, str]]:
     Office names are normalised with :func:`normalize_province`.
     """
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        try:
+            data = yaml.safe_load(fh) or {}
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: impossible dates
+            raise ClosureConfigError(f"{path}: bad date or YAML: {exc}") from exc
     if not isinstance(data, Mapping):
         raise ClosureConfigError(f"{path}: top level must be a mapping")
     offices = data.get("closures") or {}
