@@ -171,3 +171,17 @@ def test_load_stages_reports_the_file(tmp_path: Path) -> None:
     path.write_text("stages: [unclosed\n", encoding="utf-8")
     with pytest.raises(StageConfigError, match="invalid YAML"):
         load_stages(path)
+
+
+def test_terminal_stage_cannot_pause() -> None:
+    data = raw()
+    stage(data, "returned")["pauses_clock"] = True
+    assert "terminal stage cannot pause the clock" in _error(data)
+
+
+def test_paused_stage_cannot_be_on_the_main_path() -> None:
+    data = raw()
+    stage(data, "doc_check")["pauses_clock"] = True
+    stage(data, "doc_check")["budget_days"] = 0
+    stage(data, "lab_testing")["budget_days"] = 21
+    assert "cannot be on the main path" in _error(data)
