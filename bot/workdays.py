@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 import holidays
 import yaml
@@ -50,7 +51,7 @@ _FIRST_YEAR = holidays.TH.start_year
 _LAST_YEAR = holidays.TH.end_year
 
 _cache_lock = threading.Lock()
-# year -> {date: Thai name}; values are never mutated after insertion.
+# year -> read-only {date: Thai name}; entries are only ever added, under the lock.
 _year_cache: dict[int, Mapping[date, str]] = {}
 
 
@@ -103,11 +104,11 @@ def _build_year(year: int) -> Mapping[date, str]:
             result[day] = _NAME_DELIMITER.join(names_th[i] for i in kept)
         else:  # translations merged differently; fall back to English
             result[day] = _NAME_DELIMITER.join(names_en.split(_NAME_DELIMITER)[i] for i in kept)
-    return dict(sorted(result.items()))
+    return MappingProxyType(dict(sorted(result.items())))
 
 
 def _official_holidays(year: int) -> Mapping[date, str]:
-    """Cached, read-only-by-convention holiday map for ``year`` (thread-safe)."""
+    """Cached, read-only holiday map for ``year`` (thread-safe)."""
     cached = _year_cache.get(year)
     if cached is not None:
         return cached
