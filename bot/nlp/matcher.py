@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pythainlp.tokenize import word_tokenize
+
 from bot.nlp.knowledge import load_knowledge
 from bot.nlp.lexicon import (
     NOT_COMMUNITY,
@@ -33,7 +35,7 @@ from bot.nlp.lexicon import (
     LexiconEntry,
     build_entries,
 )
-from bot.nlp.preprocess import Phrase, QueryPreprocessor
+from bot.nlp.preprocess import Phrase, QueryPreprocessor, default_word_trie
 from bot.nlp.records import (
     CHOOSE,
     MATCH,
@@ -45,7 +47,7 @@ from bot.nlp.records import (
     ProductMatch,
     StandardRecord,
 )
-from bot.nlp.similarity import CharNgramIndex, FuzzyKeys, SoundexKeys
+from bot.nlp.similarity import CharNgramIndex, FuzzyKeys, SoundexKeys, TokenSubsequenceKeys
 
 MATCH_THRESHOLD = 0.8  # best score at least this, and clear of the runner-up → match
 MATCH_MARGIN = 0.1
@@ -58,6 +60,12 @@ AGREEMENT_BONUS = 0.15  # extra for a standard that fuzzy and n-gram evidence bo
 SOUNDEX_BASE, SOUNDEX_SPAN = 0.55, 0.4
 TIE_BREAK = 0.05  # n-gram similarity orders equally weighted keys ("น้ำพริก" → 321 or 129)
 MIN_SOFT_LEN = 3  # shorter leftovers are not worth a fuzzy look
+# An exact hit on a key this short ("ชา", "ยา") counts fully only when it is most of
+# its phrase: "ชากุหลาบ" is a rose tea, probably not the standard for ชา.
+SHORT_KEY_LEN = 3
+SHORT_KEY_FLOOR = 0.7
+# Every word of a known multi-word name found in order inside a phrase.
+TOKEN_SUBSEQUENCE_STRENGTH = 0.82
 
 # Per-product outcome before aggregation.
 UNKNOWN = "unknown"
@@ -105,6 +113,7 @@ class Matcher:
         self._trie = KeyTrie(self._keys)
         self._fuzzy = FuzzyKeys(self._keys)
         self._soundex = SoundexKeys(self._keys)
+        self._subseq = TokenSubsequenceKeys(self._keys, _default_words)
         self._ngrams = ngrams
         self.preprocessor = preprocessor
 
@@ -184,10 +193,15 @@ class Matcher:
         if not hits:
             return [self._soft_unit(phrase.display, text, phrase)]
         units = []
-        for start, end, entry in hits:
+        for i, (start, end, entry) in enumerate(hits):
             unit = _Unit(phrase=text[start:end], exact=True)
             tie = self._ngrams.scores(text) if len(entry.weights) > 1 else {}
-            self._add_entry(unit, entry, 1.0, tie)
+            strength = 1.0
+            if end - start <= SHORT_KEY_LEN:
+                segment_end = hits[i + 1][0] if i + 1 < len(hits) else len(text)
+                share = (end - start) / (segment_end - start)
+                strength = SHORT_KEY_FLOOR + (1 - SHORT_KEY_FLOOR) * share
+            self._add_entry(unit, entry, strength, tie)
             units.append(unit)
         return units
 
@@ -240,6 +254,8 @@ class Matcher:
             self._add_entry(unit, entry, strength, ngram)
             for number, weight in entry.weights.items():
                 fuzzy_by_number[number] = max(fuzzy_by_number.get(number, 0.0), weight * strength)
+        for idx, _share in self._subseq.lookup(text):
+            self._add_entry(unit, self._entry_list[idx], TOKEN_SUBSEQUENCE_STRENGTH, ngram)
         for span in self._head_spans(phrase):
             for idx, ratio in self._soundex.lookup(span):
                 strength = (SOUNDEX_BASE + SOUNDEX_SPAN * ratio) * (0.7 + 0.3 * len(span) / len(text))
@@ -287,6 +303,11 @@ class Matcher:
         if known:
             return MatchResult(query, known[0].verdict, (), tuple(p.phrase for p in known), tuple(parts))
         return MatchResult(query, NOT_IN_KNOWLEDGE, (), tuple(p.phrase for p in parts), tuple(parts))
+
+
+def _default_words(text: str) -> list[str]:
+    """newmm with PyThaiNLP's own dictionary only (splits our multi-word keys)."""
+    return word_tokenize(text, custom_dict=default_word_trie(), engine="newmm", keep_whitespace=False)
 
 
 def _round_robin(lists: list[tuple[Candidate, ...]], k: int) -> tuple[Candidate, ...]:

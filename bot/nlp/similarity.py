@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pythainlp.soundex import lk82
 from rapidfuzz import fuzz, process
@@ -140,3 +140,38 @@ class SoundexKeys:
             if ratio >= min_ratio:
                 out.append((idx, ratio))
         return out
+
+
+class TokenSubsequenceKeys:
+    """Multi-word keys whose words all occur, in order, among a phrase's words.
+
+    Finds "หิน|สี|วาด|ลาย|การ์ตูน" ⊇ "หิน|วาด|ลาย" when words were inserted
+    between the words of a known name. Keys and phrases are split with the
+    same tokenizer; only keys of two or more words of 2+ characters count.
+    """
+
+    def __init__(self, keys: Sequence[str], tokenize: Callable[[str], list[str]]) -> None:
+        self._tokens: dict[int, tuple[str, ...]] = {}
+        by_first: dict[str, list[int]] = defaultdict(list)
+        for idx, key in enumerate(keys):
+            words = tuple(w for w in tokenize(key) if w.strip())
+            if len(words) >= 2 and all(len(w) >= 2 for w in words):
+                self._tokens[idx] = words
+                by_first[words[0]].append(idx)
+        self._by_first = {w: tuple(v) for w, v in by_first.items()}
+        self._tokenize = tokenize
+
+    def lookup(self, text: str) -> list[tuple[int, float]]:
+        """(key index, share of ``text`` the key's words cover) for every contained key."""
+        words = [w for w in self._tokenize(text) if w.strip()]
+        found = []
+        for i, word in enumerate(words):
+            for idx in self._by_first.get(word, ()):
+                if _is_subsequence(self._tokens[idx][1:], words[i + 1 :]):
+                    found.append((idx, sum(map(len, self._tokens[idx])) / len(text)))
+        return found
+
+
+def _is_subsequence(needle: Sequence[str], haystack: Sequence[str]) -> bool:
+    it = iter(haystack)
+    return all(any(w == h for h in it) for w in needle)
