@@ -85,7 +85,6 @@ class _Unit:
     other_kind: str = ""  # UNLISTED or NOT_COMMUNITY when that evidence wins
     other_detail: str = ""
     other_score: float = 0.0
-    exact: bool = False
 
     def add(self, number: int, score: float) -> None:
         if score > self.scores.get(number, 0.0):
@@ -159,10 +158,12 @@ class Matcher:
     # ------------------------------------------------------------------ match
     def match(self, query: str, k: int = 3) -> MatchResult:
         """Decide which standard(s) a chat message is about; at most ``k`` candidates."""
+        if k < 1:
+            raise ValueError("k must be at least 1")
         prepared = self.preprocessor.prepare(query)
         units: list[_Unit] = []
         for number, _year in prepared.refs:
-            unit = _Unit(phrase=self._code_phrase(number), exact=True)
+            unit = _Unit(phrase=self._code_phrase(number))
             if number in self.current:
                 unit.add(number, 1.0)
             else:
@@ -194,7 +195,7 @@ class Matcher:
             return [self._soft_unit(phrase.display, text, phrase)]
         units = []
         for i, (start, end, entry) in enumerate(hits):
-            unit = _Unit(phrase=text[start:end], exact=True)
+            unit = _Unit(phrase=phrase.display_span(start, end))
             tie = self._ngrams.scores(text) if len(entry.weights) > 1 else {}
             strength = 1.0
             if end - start <= SHORT_KEY_LEN:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
@@ -27,18 +27,24 @@ class Phrase:
 
     ``text`` has glue words and spaces removed (used for lookups); ``display``
     keeps the user's spacing (shown back to the user); ``boundaries`` are the
-    token end offsets inside ``text``.
+    token end offsets inside ``text``; ``offsets[i]`` is where ``text[i]``
+    sits in ``display``.
     """
 
     tokens: tuple[str, ...]
     text: str
     display: str
     boundaries: frozenset[int]
+    offsets: tuple[int, ...]
 
     @property
     def is_meaningful(self) -> bool:
         """False for phrases made only of digits (quantities, prices)."""
         return bool(self.text) and not _DIGITS_ONLY.match(self.text)
+
+    def display_span(self, start: int, end: int) -> str:
+        """The user's own spelling of ``text[start:end]`` (inner spaces kept)."""
+        return self.display[self.offsets[start] : self.offsets[end - 1] + 1]
 
 
 @dataclass(frozen=True)
@@ -127,32 +133,34 @@ class QueryPreprocessor:
 
     def _phrases(self, tokens: list[str]) -> list[Phrase]:
         phrases: list[Phrase] = []
-        current: list[str] = []
-        display: list[str] = []
-
-        def flush() -> None:
-            content = [t for t in current if t not in self.glue]
-            if content:
-                text, ends, pos = "", set(), 0
-                for token in content:
-                    text += token
-                    pos += len(token)
-                    ends.add(pos)
-                phrases.append(Phrase(tuple(current), text, "".join(display).strip(), frozenset(ends)))
-            current.clear()
-            display.clear()
-
+        current: list[tuple[str, bool]] = []  # (token, preceded by a space)
+        space_before = False
         for raw in tokens:
             token = raw.strip()
             if not token:
-                if current:
-                    display.append(" ")
+                space_before = True
                 continue
-            if (token in self.fillers or token in self.separators
-                    or not _HAS_WORD_CHAR.search(token)):
-                flush()
-                continue
-            current.append(token)
-            display.append(token)
-        flush()
+            if token in self.fillers or token in self.separators or not _HAS_WORD_CHAR.search(token):
+                self._flush(current, phrases)
+            else:
+                current.append((token, space_before))
+            space_before = False
+        self._flush(current, phrases)
         return phrases
+
+    def _flush(self, current: list[tuple[str, bool]], phrases: list[Phrase]) -> None:
+        """Close the phrase collected in ``current`` (if it has content) and reset it."""
+        text, display, ends, offsets = "", "", set(), []
+        for token, space_before in current:
+            if display and space_before:
+                display += " "
+            start = len(display)
+            display += token
+            if token not in self.glue:
+                offsets.extend(range(start, start + len(token)))
+                text += token
+                ends.add(len(text))
+        if text:
+            tokens = tuple(t for t, _ in current)
+            phrases.append(Phrase(tokens, text, display, frozenset(ends), tuple(offsets)))
+        current.clear()

@@ -216,3 +216,8 @@ def test_any_text_gives_a_well_formed_result(matcher: Matcher, text: str, k: int
     assert all(0.0 <= c.score <= 1.0 for c in result.candidates)
     assert (result.verdict in (MATCH, CHOOSE)) == bool(result.candidates)
     assert len({c.number for c in result.candidates}) == len(result.candidates)
+
+
+def test_products_keep_the_users_spelling(matcher: Matcher) -> None:
+    assert matcher.match("silver jewelry handmade ค่ะ").products == ("silver jewelry",)
+    assert matcher.match("ขายไข่เค็ม และ ปลาส้มค่ะ").products == ("ไข่เค็ม", "ปลาส้ม")
