@@ -55,6 +55,7 @@ CHOOSE_THRESHOLD = 0.45  # below this a phrase is not recognised at all
 CHOOSE_SPREAD = 0.3  # a short list keeps candidates within this of the best
 # A phrase the exact scan covers less than this fraction of is also fuzzy-matched whole.
 FUZZY_WHOLE_MIN = 0.85
+FUZZY_WHOLE_TIE = 0.05
 NGRAM_WEIGHT = 0.8  # cosine 1.0 → 0.8: n-gram overlap alone never makes a confident match
 AGREEMENT_BONUS = 0.15  # extra for a standard that fuzzy and n-gram evidence both support
 SOUNDEX_BASE, SOUNDEX_SPAN = 0.55, 0.4
@@ -185,11 +186,15 @@ class Matcher:
         covered = sum(end - start for start, end, _ in hits)
         coverage = covered / len(text)
         if coverage < 1.0:
-            whole = self._fuzzy.whole(text, FUZZY_WHOLE_MIN)
-            if whole and whole[1] > coverage and self._may_override(hits, self._entry_list[whole[0]]):
-                idx, sim = whole
+            close = [(idx, sim) for idx, sim in self._fuzzy.whole(text, FUZZY_WHOLE_MIN)
+                     if sim > coverage and self._may_override(hits, self._entry_list[idx])]
+            if close:
+                # Every key about as close as the best one competes (a near tie is a choice).
                 unit = _Unit(phrase=phrase.display)
-                self._add_entry(unit, self._entry_list[idx], fuzzy_strength(sim), self._ngrams.scores(text))
+                ngram = self._ngrams.scores(text)
+                for idx, sim in close:
+                    if sim >= close[0][1] - FUZZY_WHOLE_TIE:
+                        self._add_entry(unit, self._entry_list[idx], fuzzy_strength(sim), ngram)
                 return [unit]
         if not hits:
             return [self._soft_unit(phrase.display, text, phrase)]

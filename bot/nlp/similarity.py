@@ -83,10 +83,10 @@ class FuzzyKeys:
                     postings[gram].append(idx)
         self._postings = {g: tuple(v) for g, v in postings.items()}
 
-    def whole(self, text: str, cutoff: float) -> tuple[int, float] | None:
-        """The key most similar to the whole of ``text`` (plain ratio), if at least ``cutoff``."""
-        found = process.extractOne(text, self.keys, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
-        return (found[2], found[1] / 100) if found else None
+    def whole(self, text: str, cutoff: float, limit: int = 5) -> list[tuple[int, float]]:
+        """Keys most similar to the whole of ``text`` (plain ratio ≥ ``cutoff``), best first."""
+        found = process.extract(text, self.keys, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff * 100)
+        return [(idx, score / 100) for _key, score, idx in found]
 
     def top(self, text: str, limit: int = 12, cutoff: float = 0.5) -> list[tuple[int, float]]:
         """(key index, similarity in [0, 1]) for the best keys, best first."""

@@ -221,3 +221,54 @@ def test_any_text_gives_a_well_formed_result(matcher: Matcher, text: str, k: int
 def test_products_keep_the_users_spelling(matcher: Matcher) -> None:
     assert matcher.match("silver jewelry handmade ค่ะ").products == ("silver jewelry",)
     assert matcher.match("ขายไข่เค็ม และ ปลาส้มค่ะ").products == ("ไข่เค็ม", "ปลาส้ม")
+
+
+def test_separator_keeps_a_fuzzy_second_product(matcher: Matcher) -> None:
+    # Without splitting on "กับ" the second, misspelled product would be lost.
+    result = matcher.match("ไข่เค็มกับปลาตะเพียนส้ม")
+    assert numbers(result) == [27, 26]
+    assert result.verdict == CHOOSE  # the second product is only a fuzzy guess
+
+
+def _tiny(names: dict[int, str]) -> Matcher:
+    from bot.nlp.records import StandardRecord
+
+    standards = [StandardRecord(n, 2550, f"มผช. {n}/2550", name, "food", (), "http://example", None)
+                 for n, name in names.items()]
+    return Matcher.build(standards, [], fillers=["ค่ะ"], separators=["กับ"])
+
+
+def test_two_equally_close_standards_are_a_choice_not_a_match() -> None:
+    tiny = _tiny({1: "ขนมถั่วกวนพิเศษ", 2: "ขนมถั่วกวนพิเศด"})
+    result = tiny.match("ขนมถั่วกวนพิเศค่ะ")  # one letter short of both names
+    assert result.verdict == CHOOSE
+    assert sorted(numbers(result)) == [1, 2]
+    assert min(c.score for c in result.candidates) >= MATCH_THRESHOLD  # close, yet not a match
+
+
+def test_a_clear_fuzzy_winner_is_a_match() -> None:
+    tiny = _tiny({1: "ขนมถั่วกวนพิเศษ", 2: "น้ำมะพร้าวเผา"})
+    assert_match(tiny.match("ขนมถั่วกวนพิเศค่ะ"), 1)
+
+
+@pytest.mark.parametrize(("query", "number"), [("หมุยอค่ะ", 102), ("โอ่งดินค่ะ", 46)])
+def test_sound_alike_spelling_is_confident(matcher: Matcher, query: str, number: int) -> None:
+    # Edit distance alone leaves these at "choose"; the LK82 soundex agrees and makes them a match.
+    assert_match(matcher.match(query), number)
+
+
+def test_words_inserted_inside_a_known_name(matcher: Matcher) -> None:
+    # หิน|สี|วาด|ลาย|การ์ตูน contains every word of "หินวาดลาย", in order.
+    assert_match(matcher.match("หินสีวาดลายการ์ตูน"), 799)
+
+
+def test_partial_overlap_with_a_name_is_a_choice(matcher: Matcher) -> None:
+    result = matcher.match("ปลาตะเพียนส้มครับ")
+    assert result.verdict == CHOOSE and numbers(result)[0] == 26
+
+
+def test_short_name_inside_a_longer_phrase_is_only_a_suggestion(matcher: Matcher) -> None:
+    assert_match(matcher.match("ชาค่ะ"), 120)
+    result = matcher.match("ชากุหลาบ")  # a rose (herbal) tea, not necessarily มผช. ชา
+    assert result.verdict == CHOOSE
+    assert numbers(result) == [120] and result.candidates[0].score < MATCH_THRESHOLD
