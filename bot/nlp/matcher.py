@@ -41,6 +41,7 @@ from bot.nlp.records import (
     MATCH,
     NOT_COMMUNITY_PRODUCT,
     NOT_IN_KNOWLEDGE,
+    UNKNOWN,
     AliasRecord,
     Candidate,
     MatchResult,
@@ -68,9 +69,6 @@ SHORT_KEY_FLOOR = 0.7
 # Every word of a known multi-word name found in order inside a phrase.
 TOKEN_SUBSEQUENCE_STRENGTH = 0.82
 
-# Per-product outcome before aggregation.
-UNKNOWN = "unknown"
-
 
 def fuzzy_strength(similarity: float) -> float:
     """Map an edit similarity (0..1) to evidence strength: 0.55 → 0, 0.95+ → 0.95."""
@@ -97,7 +95,11 @@ class _Unit:
 
 
 class Matcher:
-    """An immutable, thread-safe index over the knowledge; build once, match many."""
+    """An index over the knowledge: build once, then match from any number of threads.
+
+    Nothing is modified after :meth:`build`; to take new aliases into account,
+    build a new matcher and swap the reference.
+    """
 
     def __init__(
         self,

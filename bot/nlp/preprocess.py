@@ -4,10 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
-from pythainlp.corpus import thai_words
-from pythainlp.tokenize import word_tokenize
+from pythainlp.tokenize import word_dict_trie, word_tokenize
 from pythainlp.util import Trie
 
 from bot.nlp.codes import find_standard_refs
@@ -56,10 +54,10 @@ class PreparedQuery:
     phrases: tuple[Phrase, ...]
 
 
-@lru_cache(maxsize=1)
 def default_word_trie() -> Trie:
-    """PyThaiNLP's default word list as a trie, built once per process (~0.5 s)."""
-    return Trie(thai_words())
+    """PyThaiNLP's default word trie: built once per process (~0.5 s) and shared
+    with every other PyThaiNLP tokenizer call in the process."""
+    return word_dict_trie()
 
 
 class LayeredTrie(Trie):

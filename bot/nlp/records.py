@@ -9,6 +9,8 @@ CHOOSE = "choose"
 NOT_COMMUNITY_PRODUCT = "not_community_product"
 NOT_IN_KNOWLEDGE = "not_in_knowledge"
 VERDICTS = (MATCH, CHOOSE, NOT_COMMUNITY_PRODUCT, NOT_IN_KNOWLEDGE)
+# Per-product only (``ProductMatch.verdict``): a phrase nothing in the knowledge resembles.
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Candidate:
 class ProductMatch:
     """What the matcher decided for one product phrase of a message.
 
-    ``verdict`` is one of :data:`VERDICTS`; ``detail`` names the lexicon kind
+    ``verdict`` is one of :data:`VERDICTS` or :data:`UNKNOWN`; ``detail`` names the lexicon kind
     for not-covered verdicts (e.g. ``vehicle``, ``herbal``) or is empty.
     """
 
