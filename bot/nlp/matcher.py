@@ -35,7 +35,7 @@ from bot.nlp.lexicon import (
     LexiconEntry,
     build_entries,
 )
-from bot.nlp.preprocess import Phrase, QueryPreprocessor, default_word_trie
+from bot.nlp.preprocess import Phrase, QueryPreprocessor, StandardRef, default_word_trie
 from bot.nlp.records import (
     CHOOSE,
     MATCH,
@@ -163,24 +163,24 @@ class Matcher:
         """Decide which standard(s) a chat message is about; at most ``k`` candidates."""
         if k < 1:
             raise ValueError("k must be at least 1")
-        prepared = self.preprocessor.prepare(query)
         units: list[_Unit] = []
-        for number, _year in prepared.refs:
-            unit = _Unit(phrase=self._code_phrase(number))
-            if number in self.current:
-                unit.add(number, 1.0)
-            else:
-                unit.other_kind, unit.other_score = UNLISTED, 1.0
-            units.append(unit)
-        for phrase in prepared.phrases:
-            if phrase.is_meaningful:
-                units.extend(self._units_for_phrase(phrase))
+        for item in self.preprocessor.prepare(query).items:
+            if isinstance(item, StandardRef):
+                units.append(self._ref_unit(item.number))
+            elif item.is_meaningful:
+                units.extend(self._units_for_phrase(item))
         parts = [self._decide(unit, k) for unit in units]
         return self._aggregate(query, parts, k)
 
-    def _code_phrase(self, number: int) -> str:
+    def _ref_unit(self, number: int) -> _Unit:
+        """An explicit code: that standard if we have it, else "not in our data"."""
         record = self.current.get(number)
-        return record.code if record else f"มผช. {number}"
+        unit = _Unit(phrase=record.code if record else f"มผช. {number}")
+        if record:
+            unit.add(number, 1.0)
+        else:
+            unit.other_kind, unit.other_score = UNLISTED, 1.0
+        return unit
 
     def _units_for_phrase(self, phrase: Phrase) -> list[_Unit]:
         text = phrase.text

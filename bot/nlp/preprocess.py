@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pythainlp.tokenize import word_dict_trie, word_tokenize
 from pythainlp.util import Trie
@@ -17,6 +18,14 @@ _HAS_WORD_CHAR = re.compile(r"[0-9a-z\u0e01-\u0e4e]", re.IGNORECASE)
 _DIGITS_ONLY = re.compile(r"^[0-9.,]+$")
 # "มผช." / "ม.ผ.ช." / "TCPS" without a number: part of the question, not of the product.
 _CODE_PREFIX = re.compile(r"ม\.?ผ\.?ช\.?|tcps\.?", re.IGNORECASE)
+# Placeholder for the i-th reference; letters only, so newmm keeps it as one token.
+_REF_TOKEN_RE = re.compile(r"zzref([a-j]+)zz")
+_DIGIT_LETTERS = str.maketrans("0123456789", "abcdefghij")
+_LETTER_DIGITS = str.maketrans("abcdefghij", "0123456789")
+
+
+def _ref_token(index: int) -> str:
+    return f"zzref{str(index).translate(_DIGIT_LETTERS)}zz"
 
 
 @dataclass(frozen=True)
@@ -45,13 +54,27 @@ class Phrase:
         return self.display[self.offsets[start] : self.offsets[end - 1] + 1]
 
 
+class StandardRef(NamedTuple):
+    """An explicit ``มผช. N[/YYYY]`` written in the message."""
+
+    number: int
+    year: int | None
+
+
 @dataclass(frozen=True)
 class PreparedQuery:
-    """A normalised message: explicit standard references and product phrases."""
+    """A normalised message split into product phrases and explicit references, in order."""
 
     normalized: str
-    refs: tuple[tuple[int, int | None], ...]
-    phrases: tuple[Phrase, ...]
+    items: tuple[Phrase | StandardRef, ...]
+
+    @property
+    def phrases(self) -> tuple[Phrase, ...]:
+        return tuple(i for i in self.items if isinstance(i, Phrase))
+
+    @property
+    def refs(self) -> tuple[StandardRef, ...]:
+        return tuple(i for i in self.items if isinstance(i, StandardRef))
 
 
 def default_word_trie() -> Trie:
@@ -121,16 +144,17 @@ class QueryPreprocessor:
     def prepare(self, query: str) -> PreparedQuery:
         """Normalise ``query``, pull out ``มผช. N`` references and split it into phrases."""
         normalized = normalize_text(query)
-        refs = find_standard_refs(normalized)
+        found = find_standard_refs(normalized)
+        refs = [StandardRef(number, year) for number, year, _span in found]
         text = normalized
-        for _number, _year, (start, end) in reversed(refs):
-            text = f"{text[:start]} , {text[end:]}"
+        # Each reference becomes a placeholder token so that it keeps its place among the phrases.
+        for i, (_number, _year, (start, end)) in reversed(list(enumerate(found))):
+            text = f"{text[:start]} {_ref_token(i)} {text[end:]}"
         text = _CODE_PREFIX.sub(" , ", text)
-        phrases = self._phrases(self.tokenize(text))
-        return PreparedQuery(normalized, tuple((n, y) for n, y, _ in refs), tuple(phrases))
+        return PreparedQuery(normalized, tuple(self._items(self.tokenize(text), refs)))
 
-    def _phrases(self, tokens: list[str]) -> list[Phrase]:
-        phrases: list[Phrase] = []
+    def _items(self, tokens: list[str], refs: list[StandardRef]) -> list[Phrase | StandardRef]:
+        items: list[Phrase | StandardRef] = []
         current: list[tuple[str, bool]] = []  # (token, preceded by a space)
         space_before = False
         for raw in tokens:
@@ -138,15 +162,19 @@ class QueryPreprocessor:
             if not token:
                 space_before = True
                 continue
-            if token in self.fillers or token in self.separators or not _HAS_WORD_CHAR.search(token):
-                self._flush(current, phrases)
+            placeholder = _REF_TOKEN_RE.fullmatch(token)
+            if placeholder:
+                self._flush(current, items)
+                items.append(refs[int(placeholder.group(1).translate(_LETTER_DIGITS))])
+            elif token in self.fillers or token in self.separators or not _HAS_WORD_CHAR.search(token):
+                self._flush(current, items)
             else:
                 current.append((token, space_before))
             space_before = False
-        self._flush(current, phrases)
-        return phrases
+        self._flush(current, items)
+        return items
 
-    def _flush(self, current: list[tuple[str, bool]], phrases: list[Phrase]) -> None:
+    def _flush(self, current: list[tuple[str, bool]], phrases: list[Phrase | StandardRef]) -> None:
         """Close the phrase collected in ``current`` (if it has content) and reset it."""
         text, display, ends, offsets = "", "", set(), []
         for token, space_before in current:

@@ -272,3 +272,9 @@ def test_short_name_inside_a_longer_phrase_is_only_a_suggestion(matcher: Matcher
     result = matcher.match("ชากุหลาบ")  # a rose (herbal) tea, not necessarily มผช. ชา
     assert result.verdict == CHOOSE
     assert numbers(result) == [120] and result.candidates[0].score < MATCH_THRESHOLD
+
+
+def test_code_reference_keeps_its_place_among_products(matcher: Matcher) -> None:
+    result = matcher.match("อยากขาย หมูยอ ค่ะ มผช.129/2546 ใช่มั้ย")
+    assert result.products == ("หมูยอ", "มผช. 129/2546")
+    assert numbers(result) == [102, 129]
