@@ -1,0 +1,331 @@
+"""Match a producer's chat message to community product standards (มผช.).
+
+Pipeline (see ``knowledge/README.md`` for the data):
+
+1. :class:`~bot.nlp.preprocess.QueryPreprocessor` normalises the message, pulls
+   out explicit ``มผช. N`` references, tokenises with newmm + our dictionary,
+   drops chat fillers and splits the rest into product phrases.
+2. Each phrase is scanned for lexicon keys (longest match, head first). A phrase
+   made of several keys ("ไข่เค็มปลาส้ม") yields several products.
+3. A phrase without an exact key – or mostly not covered by one – is scored
+   with fuzzy edit similarity, LK82 soundex and char n-gram TF-IDF.
+4. Per product: ``match`` / ``choose`` / not covered; then one verdict for the
+   whole message.
+
+Scores are in [0, 1]: 1.0 is an exact official name, ~0.97 an exact alias,
+0.6 a broad word shared by several standards, lower values fuzzy evidence.
+:data:`MATCH_THRESHOLD` and :data:`CHOOSE_THRESHOLD` turn them into verdicts.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pythainlp.tokenize import word_tokenize
+
+from bot.nlp.knowledge import load_knowledge
+from bot.nlp.lexicon import (
+    NOT_COMMUNITY,
+    STANDARD,
+    UNLISTED,
+    WEIGHT_GENERIC,
+    KeyTrie,
+    LexiconEntry,
+    build_entries,
+)
+from bot.nlp.preprocess import Phrase, QueryPreprocessor, StandardRef, default_word_trie
+from bot.nlp.records import (
+    CHOOSE,
+    MATCH,
+    NOT_COMMUNITY_PRODUCT,
+    NOT_IN_KNOWLEDGE,
+    UNKNOWN,
+    AliasRecord,
+    Candidate,
+    MatchResult,
+    ProductMatch,
+    StandardRecord,
+)
+from bot.nlp.similarity import CharNgramIndex, FuzzyKeys, SoundexKeys, TokenSubsequenceKeys
+
+MATCH_THRESHOLD = 0.8  # best score at least this, and clear of the runner-up → match
+MATCH_MARGIN = 0.1
+CHOOSE_THRESHOLD = 0.45  # below this a phrase is not recognised at all
+CHOOSE_SPREAD = 0.3  # a short list keeps candidates within this of the best
+# A phrase the exact scan covers less than this fraction of is also fuzzy-matched whole.
+FUZZY_WHOLE_MIN = 0.85
+FUZZY_WHOLE_TIE = 0.05
+NGRAM_WEIGHT = 0.8  # cosine 1.0 → 0.8: n-gram overlap alone never makes a confident match
+AGREEMENT_BONUS = 0.15  # extra for a standard that fuzzy and n-gram evidence both support
+SOUNDEX_BASE, SOUNDEX_SPAN = 0.55, 0.4
+TIE_BREAK = 0.05  # n-gram similarity orders equally weighted keys ("น้ำพริก" → 321 or 129)
+MIN_SOFT_LEN = 3  # shorter leftovers are not worth a fuzzy look
+# An exact hit on a key this short ("ชา", "ยา") counts fully only when it is most of
+# its phrase: "ชากุหลาบ" is a rose tea, probably not the standard for ชา.
+SHORT_KEY_LEN = 3
+SHORT_KEY_FLOOR = 0.7
+# Every word of a known multi-word name found in order inside a phrase.
+TOKEN_SUBSEQUENCE_STRENGTH = 0.82
+
+
+def fuzzy_strength(similarity: float) -> float:
+    """Map an edit similarity (0..1) to evidence strength: 0.55 → 0, 0.95+ → 0.95."""
+    return max(0.0, min(1.0, (similarity - 0.55) / 0.4)) * 0.95
+
+
+@dataclass
+class _Unit:
+    """Evidence about one product inside a message."""
+
+    phrase: str
+    scores: dict[int, float] = field(default_factory=dict)
+    other_kind: str = ""  # UNLISTED or NOT_COMMUNITY when that evidence wins
+    other_detail: str = ""
+    other_score: float = 0.0
+
+    def add(self, number: int, score: float) -> None:
+        if score > self.scores.get(number, 0.0):
+            self.scores[number] = score
+
+    def add_other(self, entry: LexiconEntry, score: float) -> None:
+        if score > self.other_score:
+            self.other_kind, self.other_detail, self.other_score = entry.kind, entry.detail, score
+
+
+class Matcher:
+    """An index over the knowledge: build once, then match from any number of threads.
+
+    Nothing is modified after :meth:`build`; to take new aliases into account,
+    build a new matcher and swap the reference.
+    """
+
+    def __init__(
+        self,
+        current: Mapping[int, StandardRecord],
+        entries: Mapping[str, LexiconEntry],
+        preprocessor: QueryPreprocessor,
+        ngrams: CharNgramIndex,
+    ) -> None:
+        self.current = dict(current)
+        self.entries = dict(entries)
+        self._keys = list(self.entries)
+        self._entry_list = [self.entries[k] for k in self._keys]
+        self._trie = KeyTrie(self._keys)
+        self._fuzzy = FuzzyKeys(self._keys)
+        self._soundex = SoundexKeys(self._keys)
+        self._subseq = TokenSubsequenceKeys(self._keys, _default_words)
+        self._ngrams = ngrams
+        self.preprocessor = preprocessor
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(
+        cls,
+        standards: Iterable[StandardRecord],
+        aliases: Iterable[AliasRecord],
+        *,
+        not_community: Mapping[str, str] | None = None,
+        unlisted: Mapping[str, str] | None = None,
+        fillers: Iterable[str] = (),
+        separators: Iterable[str] = (),
+        glue_words: Iterable[str] = (),
+    ) -> Matcher:
+        """Build the index from records and lexicons (no I/O; ~0.5 s, mostly the word trie)."""
+        standards = list(standards)
+        aliases = list(aliases)
+        current: dict[int, StandardRecord] = {}
+        for record in standards:
+            best = current.get(record.number)
+            if best is None or (record.is_current, record.year) > (best.is_current, best.year):
+                current[record.number] = record
+        unknown = sorted({a.number for a in aliases} - current.keys())
+        if unknown:
+            raise ValueError(f"aliases point to standards not in the data: {unknown}")
+        entries = build_entries(standards, aliases, unlisted or {}, not_community or {})
+        documents: dict[int, list[str]] = defaultdict(list)
+        for record in standards:
+            documents[record.number].extend([record.name, *record.keywords])
+        for alias in aliases:
+            documents[alias.number].append(alias.alias)
+        preprocessor = QueryPreprocessor(entries.keys(), fillers, separators, glue_words)
+        return cls(current, entries, preprocessor, CharNgramIndex(documents))
+
+    @classmethod
+    def from_knowledge(cls, knowledge_dir: Path | None = None) -> Matcher:
+        """Load ``knowledge/`` (or ``knowledge_dir``) and build."""
+        standards, aliases, lexicons = load_knowledge(knowledge_dir)
+        return cls.build(standards, aliases, **lexicons)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ match
+    def match(self, query: str, k: int = 3) -> MatchResult:
+        """Decide which standard(s) a chat message is about; at most ``k`` candidates."""
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        units: list[_Unit] = []
+        for item in self.preprocessor.prepare(query).items:
+            if isinstance(item, StandardRef):
+                units.append(self._ref_unit(item.number))
+            elif item.is_meaningful:
+                units.extend(self._units_for_phrase(item))
+        parts = [self._decide(unit, k) for unit in units]
+        return self._aggregate(query, parts, k)
+
+    def _ref_unit(self, number: int) -> _Unit:
+        """An explicit code: that standard if we have it, else "not in our data"."""
+        record = self.current.get(number)
+        unit = _Unit(phrase=record.code if record else f"มผช. {number}")
+        if record:
+            unit.add(number, 1.0)
+        else:
+            unit.other_kind, unit.other_score = UNLISTED, 1.0
+        return unit
+
+    def _units_for_phrase(self, phrase: Phrase) -> list[_Unit]:
+        text = phrase.text
+        hits = self._scan(text, phrase.boundaries)
+        covered = sum(end - start for start, end, _ in hits)
+        coverage = covered / len(text)
+        if coverage < 1.0:
+            close = [(idx, sim) for idx, sim in self._fuzzy.whole(text, FUZZY_WHOLE_MIN)
+                     if sim > coverage and self._may_override(hits, self._entry_list[idx])]
+            if close:
+                # Every key about as close as the best one competes (a near tie is a choice).
+                unit = _Unit(phrase=phrase.display)
+                ngram = self._ngrams.scores(text)
+                for idx, sim in close:
+                    if sim >= close[0][1] - FUZZY_WHOLE_TIE:
+                        self._add_entry(unit, self._entry_list[idx], fuzzy_strength(sim), ngram)
+                return [unit]
+        if not hits:
+            return [self._soft_unit(phrase.display, text, phrase)]
+        units = []
+        for i, (start, end, entry) in enumerate(hits):
+            unit = _Unit(phrase=phrase.display_span(start, end))
+            tie = self._ngrams.scores(text) if len(entry.weights) > 1 else {}
+            strength = 1.0
+            if end - start <= SHORT_KEY_LEN:
+                segment_end = hits[i + 1][0] if i + 1 < len(hits) else len(text)
+                share = (end - start) / (segment_end - start)
+                strength = SHORT_KEY_FLOOR + (1 - SHORT_KEY_FLOOR) * share
+            self._add_entry(unit, entry, strength, tie)
+            units.append(unit)
+        return units
+
+    @staticmethod
+    def _may_override(hits: list[tuple[int, int, LexiconEntry]], fuzzy_entry: LexiconEntry) -> bool:
+        """A whole-phrase fuzzy match may replace the exact scan unless it contradicts
+        a confident exact hit on the head word ("ข้าวแต๋น…" stays ข้าวแต๋น)."""
+        if not hits:
+            return True
+        head = hits[0][2]
+        if head.kind != STANDARD or max(head.weights.values()) <= WEIGHT_GENERIC:
+            return True
+        return bool(head.numbers & fuzzy_entry.numbers)
+
+    def _scan(self, text: str, boundaries: frozenset[int]) -> list[tuple[int, int, LexiconEntry]]:
+        """Longest-match scan for lexicon keys, starting at token boundaries."""
+        hits = []
+        starts = sorted({0, *boundaries})
+        pos = 0
+        while pos < len(text):
+            end = self._trie.longest_at(text, pos, boundaries)
+            if end > pos:
+                hits.append((pos, end, self.entries[text[pos:end]]))
+                pos = end
+                continue
+            pos = next((b for b in starts if b > pos), len(text))
+        return hits
+
+    def _add_entry(self, unit: _Unit, entry: LexiconEntry, strength: float, tie: Mapping[int, float]) -> None:
+        """Credit ``entry``'s standards (or its not-covered kind) with ``strength``.
+
+        ``tie`` (n-gram similarity of the phrase) orders standards that share a key.
+        """
+        if entry.kind != STANDARD:
+            unit.add_other(entry, strength)
+            return
+        for number, weight in entry.weights.items():
+            unit.add(number, min(1.0, weight * strength + TIE_BREAK * tie.get(number, 0.0)))
+
+    def _soft_unit(self, display: str, text: str, phrase: Phrase) -> _Unit:
+        """Fuzzy, soundex and n-gram evidence for a phrase with no exact key."""
+        unit = _Unit(phrase=display)
+        if len(text) < MIN_SOFT_LEN:
+            return unit
+        ngram = self._ngrams.scores(text)
+        fuzzy_by_number: dict[int, float] = {}
+        for idx, sim in self._fuzzy.top(text):
+            entry = self._entry_list[idx]
+            strength = fuzzy_strength(sim)
+            self._add_entry(unit, entry, strength, ngram)
+            for number, weight in entry.weights.items():
+                fuzzy_by_number[number] = max(fuzzy_by_number.get(number, 0.0), weight * strength)
+        for idx, _share in self._subseq.lookup(text):
+            self._add_entry(unit, self._entry_list[idx], TOKEN_SUBSEQUENCE_STRENGTH, ngram)
+        for span in self._head_spans(phrase):
+            for idx, ratio in self._soundex.lookup(span):
+                strength = (SOUNDEX_BASE + SOUNDEX_SPAN * ratio) * (0.7 + 0.3 * len(span) / len(text))
+                self._add_entry(unit, self._entry_list[idx], strength, ngram)
+        for number, cosine in ngram.items():
+            score = NGRAM_WEIGHT * cosine
+            if fuzzy_by_number.get(number, 0.0) > 0:
+                score += AGREEMENT_BONUS * min(cosine, fuzzy_by_number[number])
+            unit.add(number, min(score, 0.99))
+        return unit
+
+    @staticmethod
+    def _head_spans(phrase: Phrase) -> list[str]:
+        """The phrase and its token prefixes (Thai puts the head noun first)."""
+        ends = sorted(phrase.boundaries, reverse=True)
+        return [phrase.text[:end] for end in ends[:4] if end >= MIN_SOFT_LEN]
+
+    # --------------------------------------------------------------- decide
+    def _decide(self, unit: _Unit, k: int) -> ProductMatch:
+        ranked = sorted(unit.scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        best = ranked[0][1] if ranked else 0.0
+        if unit.other_kind and unit.other_score >= max(best, CHOOSE_THRESHOLD):
+            verdict = NOT_COMMUNITY_PRODUCT if unit.other_kind == NOT_COMMUNITY else NOT_IN_KNOWLEDGE
+            return ProductMatch(unit.phrase, verdict, (), unit.other_detail or unit.other_kind)
+        if best < CHOOSE_THRESHOLD:
+            return ProductMatch(unit.phrase, UNKNOWN, ())
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best >= MATCH_THRESHOLD and best - runner_up >= MATCH_MARGIN:
+            return ProductMatch(unit.phrase, MATCH, (self._candidate(*ranked[0]),))
+        floor = max(CHOOSE_THRESHOLD, best - CHOOSE_SPREAD)
+        kept = tuple(self._candidate(n, s) for n, s in ranked[:k] if s >= floor)
+        return ProductMatch(unit.phrase, CHOOSE, kept)
+
+    def _candidate(self, number: int, score: float) -> Candidate:
+        record = self.current[number]
+        return Candidate(number, record.code, record.name, round(score, 3))
+
+    def _aggregate(self, query: str, parts: list[ProductMatch], k: int) -> MatchResult:
+        covered = [p for p in parts if p.verdict in (MATCH, CHOOSE)]
+        if covered:
+            verdict = MATCH if all(p.verdict == MATCH for p in covered) else CHOOSE
+            candidates = _round_robin([p.candidates for p in covered], k)
+            return MatchResult(query, verdict, candidates, tuple(p.phrase for p in covered), tuple(parts))
+        known = [p for p in parts if p.verdict != UNKNOWN]
+        if known:
+            return MatchResult(query, known[0].verdict, (), tuple(p.phrase for p in known), tuple(parts))
+        return MatchResult(query, NOT_IN_KNOWLEDGE, (), tuple(p.phrase for p in parts), tuple(parts))
+
+
+def _default_words(text: str) -> list[str]:
+    """newmm with PyThaiNLP's own dictionary only (splits our multi-word keys)."""
+    return word_tokenize(text, custom_dict=default_word_trie(), engine="newmm", keep_whitespace=False)
+
+
+def _round_robin(lists: list[tuple[Candidate, ...]], k: int) -> tuple[Candidate, ...]:
+    """Merge per-product candidate lists: every product's best first, then the seconds…"""
+    seen: set[int] = set()
+    out: list[Candidate] = []
+    depth = max((len(c) for c in lists), default=0)
+    for i in range(depth):
+        for cands in lists:
+            if i < len(cands) and cands[i].number not in seen and len(out) < k:
+                seen.add(cands[i].number)
+                out.append(cands[i])
+    return tuple(out)
