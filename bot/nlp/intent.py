@@ -1,0 +1,463 @@
+"""Intent routing for the มผช. LINE assistant (pure, no I/O after build).
+
+Crisp intents (unlink, status, standard_lookup, officer, cancel, help, category, greeting,
+thanks) come from cue words in ``knowledge/intents.yaml`` plus number patterns; ``faq`` versus
+``product_standard`` is decided by product evidence (standard names/aliases, everyday product
+words, "which standard" cues) against FAQ similarity from :class:`bot.nlp.faq.FaqIndex`.
+
+Entities:
+  standard_lookup   ``standard_number`` (int) and ``standard_year`` (int, B.E.) when given
+  status            ``application_number`` as ``YY/NNNN`` when given
+  category          ``category`` (key from categories.yaml)
+  product_standard  ``product`` (the product words found), when any
+  faq               ``faq_id`` and ``faq_score`` of the best FAQ entry, when any
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Literal, Sequence
+
+import yaml
+from pythainlp.corpus.common import thai_words
+from rapidfuzz import fuzz, process
+
+from bot.nlp.categories import Category, load_categories
+from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
+from bot.nlp.lang import detect_language
+from bot.nlp.product_terms import load_product_terms
+from bot.nlp.textproc import KNOWLEDGE_DIR, Lexicon, TextPrep, default_lexicon
+
+INTENTS_PATH = KNOWLEDGE_DIR / "intents.yaml"
+
+INTENTS = (
+    "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
+    "category", "cancel", "thanks", "officer", "unlink",
+)
+
+# A "which standard" cue loses only to a near-exact FAQ question ("มผช. คือมาตรฐานอะไร").
+FAQ_OVER_CUE = 0.70
+# A product name loses to a clear FAQ question about something else ("น้ำพริกต้องขอ อย. ไหม").
+FAQ_OVER_PRODUCT = 0.42
+# After "สวัสดี"/"ขอบคุณ", the rest must match an FAQ this well to beat the social intent.
+CONTENT_OVER_SOCIAL = 0.40
+# Confidence of the last-resort guess (faq); the FAQ step will answer "none" and offer an officer.
+FALLBACK_CONFIDENCE = 0.15
+# RapidFuzz ratio for a misspelt product name ("ไข่เคม" → "ไข่เค็ม").
+PRODUCT_FUZZY_CUTOFF = 88
+_FUZZY_MIN_LEN = 4
+_SOLO_SUBSTRING_MIN = 4  # shorter Thai solo cues must be whole tokens ("ดี", "พอ", "งง")
+
+_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """Outcome of :func:`classify`."""
+
+    intent: str
+    confidence: float
+    lang: Literal["th", "en"]
+    entities: dict[str, object] = field(default_factory=dict)
+
+
+# --- numbers: standard codes and application numbers ------------------------------------
+# Private for now; to be folded into bot/nlp/codes.py.
+
+_UNIT_AFTER = r"(?!\s*(?:ปี|วัน|เดือน|บาท|ราย|แห่ง|ฉบับ|มาตรฐาน|ชิ้น|คน|ครั้ง|จังหวัด|years?\b|days?\b|months?\b))"
+_CODE_PREFIXED = re.compile(
+    r"(?:มผช|tcps|มาตรฐานผลิตภัณฑ์ชุมชน|มาตรฐานเลขที่|มาตรฐานที่|standard)"
+    r"[\s.\-:#]*(?:เลขที่|ที่|รหัส|เลข|no\.?|number|#)?[\s.:#]*"
+    r"(\d{1,4})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?(?!\d)" + _UNIT_AFTER
+)
+_CODE_BARE = re.compile(r"(?<![\d/])(\d{1,4})\s*[/\-–]\s*(2[45]\d{2})(?![\d/])")
+_APPLICATION = re.compile(r"(?<![\d/.])(\d{2})\s*[/\-–]\s*(\d{1,4})(?![\d/])")
+
+
+@dataclass(frozen=True)
+class _CodeRef:
+    number: int
+    year: int | None
+    prefixed: bool
+
+
+def _be_year(raw: str | None) -> int | None:
+    """Buddhist-era year from "2546", "46" or a Christian-era "2003"."""
+    if not raw:
+        return None
+    year = int(raw)
+    if len(raw) == 2:
+        year += 2500
+    elif 1900 <= year < 2200:
+        year += 543
+    return year if 2400 <= year <= 2700 else None
+
+
+def _find_code(text: str) -> _CodeRef | None:
+    """A standard code such as "มผช 129/2546", "tcps 129-2546" or a bare "129/2546"."""
+    m = _CODE_PREFIXED.search(text)
+    if m and int(m.group(1)) > 0:
+        return _CodeRef(int(m.group(1)), _be_year(m.group(2)), True)
+    m = _CODE_BARE.search(text)
+    if m and int(m.group(1)) > 0:
+        return _CodeRef(int(m.group(1)), _be_year(m.group(2)), False)
+    return None
+
+
+def _find_application(text: str) -> tuple[str, bool] | None:
+    """``(YY/NNNN, looks_like_a_standard_year)`` for an application number like "67/0012"."""
+    m = _APPLICATION.search(text)
+    if not m:
+        return None
+    year, seq = m.group(1), m.group(2)
+    be_like = len(seq) == 4 and seq.startswith(("24", "25", "26"))
+    return f"{year}/{int(seq):04d}", be_like
+
+
+# --- cue matching ---------------------------------------------------------------------------
+
+
+def _phrase_pattern(phrase: str) -> str:
+    if _THAI.search(phrase):
+        return re.escape(phrase)
+    words = [re.escape(w) for w in phrase.split()]
+    return r"(?<![a-z0-9])" + r"\s+".join(words) + r"(?![a-z0-9])"
+
+
+class _Cues:
+    """One intent's cue words from intents.yaml, compiled against prepared text."""
+
+    def __init__(self, spec: dict | None, prep: TextPrep, name: str) -> None:
+        spec = spec or {}
+        unknown = set(spec) - {"th", "en", "regex_th", "regex_en", "solo_th", "solo_en", "groups_th", "groups_en"}
+        if unknown:
+            raise ValueError(f"intents.yaml '{name}': unknown key(s) {sorted(unknown)}")
+
+        def phrases(key: str) -> list[str]:
+            value = spec.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ValueError(f"intents.yaml '{name}.{key}' must be a list of strings")
+            return [p for p in (prep.prepare(v) for v in value) if p]
+
+        anywhere = phrases("th") + phrases("en")
+        self.anywhere = [re.compile(_phrase_pattern(p)) for p in sorted(set(anywhere), key=len, reverse=True)]
+        self.regexes = [re.compile(r) for r in (spec.get("regex_th") or []) + (spec.get("regex_en") or [])]
+        solo = phrases("solo_th") + phrases("solo_en")
+        long_solo = [p for p in solo if " " in p or (_THAI.search(p) and len(p) >= _SOLO_SUBSTRING_MIN)]
+        self.solo_long = [re.compile(_phrase_pattern(p)) for p in sorted(set(long_solo), key=len, reverse=True)]
+        self.solo_tokens = frozenset(p for p in solo if p not in long_solo)
+        # One group set per language; a set fires when each of its groups has a phrase present.
+        self.group_sets: list[list[list[re.Pattern[str]]]] = []
+        for key in ("groups_th", "groups_en"):
+            groups = spec.get(key) or []
+            if not isinstance(groups, list) or not all(isinstance(g, list) and g for g in groups):
+                raise ValueError(f"intents.yaml '{name}.{key}' must be a list of phrase lists")
+            if groups:
+                self.group_sets.append(
+                    [[re.compile(_phrase_pattern(prep.prepare(p))) for p in group] for group in groups]
+                )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the anywhere-phrases and regexes found in ``text``."""
+        found = [m.span() for p in self.anywhere for m in p.finditer(text)]
+        found += [m.span() for r in self.regexes for m in r.finditer(text)]
+        return found
+
+    def fires(self, text: str) -> bool:
+        """True if an anywhere-phrase, a regex, or every group of one group set matches."""
+        if any(p.search(text) for p in self.anywhere) or any(r.search(text) for r in self.regexes):
+            return True
+        return any(all(any(p.search(text) for p in g) for g in groups) for groups in self.group_sets)
+
+    def solo_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the longer solo phrases (short ones are compared as tokens)."""
+        return [m.span() for p in self.solo_long for m in p.finditer(text)]
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = " "
+    return "".join(chars)
+
+
+# --- rules file -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntentRules:
+    """Parsed ``intents.yaml``."""
+
+    cues: dict[str, dict]
+    fillers: tuple[str, ...]
+    category_words: tuple[str, ...]
+    product_words: tuple[str, ...]
+    product_words_not: tuple[str, ...]
+    product_term_ignore: tuple[str, ...]
+
+
+_CUE_INTENTS = (
+    "greeting", "thanks", "unlink", "status", "standard_lookup", "officer", "cancel", "help",
+    "product_standard", "product_question",
+)
+
+
+def load_intent_rules(path: Path | str = INTENTS_PATH) -> IntentRules:
+    """Read ``intents.yaml``; raise ``ValueError`` if a section is missing or malformed."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    missing = [k for k in (*_CUE_INTENTS, "fillers", "category", "product_words") if k not in data]
+    if missing:
+        raise ValueError(f"{path}: missing section(s) {missing}")
+
+    def both(section: object, key: str) -> tuple[str, ...]:
+        if not isinstance(section, dict):
+            raise ValueError(f"{path}: '{key}' must be a mapping with th/en lists")
+        out = []
+        for lang in ("th", "en"):
+            items = section.get(lang) or []
+            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+                raise ValueError(f"{path}: '{key}.{lang}' must be a list of strings")
+            out.extend(items)
+        return tuple(out)
+
+    words = data["product_words"]
+    not_th = words.get("not_th") or [] if isinstance(words, dict) else []
+    return IntentRules(
+        cues={k: data[k] for k in _CUE_INTENTS},
+        fillers=both(data["fillers"], "fillers"),
+        category_words=both(data["category"], "category"),
+        product_words=both(words, "product_words"),
+        product_words_not=tuple(not_th),
+        product_term_ignore=tuple(data.get("product_term_ignore") or ()),
+    )
+
+
+# --- classifier -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Product:
+    text: str  # the words found
+    strong: bool  # a standard name/alias (True) or just an everyday product word (False)
+
+
+class IntentClassifier:
+    """Rules + similarity intent classifier. Build once with :meth:`build`, then call."""
+
+    def __init__(
+        self,
+        faq_entries: Sequence[FaqEntry],
+        categories: Sequence[Category],
+        product_terms: Iterable[str],
+        rules: IntentRules,
+        lexicon: Lexicon,
+    ) -> None:
+        base = TextPrep(lexicon)
+        trigger_words = {base.prepare(t) for c in categories for t in (*c.triggers_th, *c.triggers_en)}
+        ignore = {base.prepare(t) for t in rules.product_term_ignore} | trigger_words
+        terms = {base.prepare(t) for t in product_terms} - ignore
+        self._terms = frozenset(t for t in terms if len(t) >= 2)
+        self.prep = TextPrep(lexicon, extra_words=self._terms)
+        self.faq = FaqIndex(list(faq_entries), self.prep)
+        self._cues = {name: _Cues(spec, self.prep, name) for name, spec in rules.cues.items()}
+        self._fillers = frozenset(self.prep.prepare(w) for w in rules.fillers) | lexicon.ignorable
+        self._category_words = frozenset(self.prep.prepare(w) for w in rules.category_words)
+        self._triggers: list[tuple[tuple[str, ...], str]] = []
+        for cat in categories:
+            for trig in (*cat.triggers_th, *cat.triggers_en):
+                toks = tuple(self.prep.tokens(self.prep.prepare(trig)))
+                if toks:
+                    self._triggers.append((toks, cat.key))
+        self._triggers.sort(key=lambda t: -len(t[0]))
+        self._product_words = tuple(self.prep.prepare(w) for w in rules.product_words if _THAI.search(w))
+        self._product_words_en = [
+            re.compile(_phrase_pattern(self.prep.prepare(w))) for w in rules.product_words if not _THAI.search(w)
+        ]
+        self._product_words_not = frozenset(self.prep.prepare(w) for w in rules.product_words_not)
+        self._fuzzy_terms = sorted(t for t in self._terms if len(t) >= _FUZZY_MIN_LEN)
+        self._dictionary = frozenset(thai_words())
+
+    @classmethod
+    def build(
+        cls,
+        faq_entries: Iterable[FaqEntry],
+        categories: Iterable[Category],
+        product_terms: Iterable[str],
+        *,
+        rules: IntentRules | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> "IntentClassifier":
+        """Index everything once; ``product_terms`` are product names and aliases."""
+        return cls(
+            list(faq_entries),
+            list(categories),
+            list(product_terms),
+            rules or load_intent_rules(),
+            lexicon or default_lexicon(),
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _content(self, text: str, extra_ignore: frozenset[str] = frozenset()) -> list[str]:
+        return [t for t in self.prep.tokens(text) if t not in self._fillers and t not in extra_ignore]
+
+    def _solo(self, text: str, *names: str) -> bool:
+        """True if ``text`` consists only of cues of the given intents (plus fillers)."""
+        spans: list[tuple[int, int]] = []
+        short: set[str] = set()
+        for name in names:
+            cue = self._cues[name]
+            spans += cue.spans(text) + cue.solo_spans(text)
+            short |= cue.solo_tokens
+        if not spans and not any(t in short for t in self.prep.tokens(text)):
+            return False
+        return all(t in short for t in self._content(_blank(text, spans)))
+
+    def _find_product(self, tokens: list[str], text: str) -> _Product | None:
+        best = ""
+        for i in range(len(tokens)):
+            for n in range(min(4, len(tokens) - i), 0, -1):
+                gram = "".join(tokens[i : i + n])
+                if gram in self._terms and len(gram) > len(best):
+                    best = gram
+        if best:
+            return _Product(best, True)
+        for i in range(len(tokens)):
+            for n in (3, 2, 1):
+                gram = "".join(tokens[i : i + n])
+                if len(tokens[i : i + n]) < n or len(gram) < _FUZZY_MIN_LEN:
+                    continue
+                if n == 1 and gram in self._dictionary:
+                    continue
+                hit = process.extractOne(gram, self._fuzzy_terms, scorer=fuzz.ratio, score_cutoff=PRODUCT_FUZZY_CUTOFF)
+                if hit is not None:
+                    return _Product(hit[0], True)
+        for tok in tokens:
+            if tok not in self._product_words_not and tok.startswith(self._product_words):
+                return _Product(tok, False)
+        for pattern in self._product_words_en:
+            m = pattern.search(text)
+            if m:
+                return _Product(m.group(0), False)
+        return None
+
+    def _find_category(self, tokens: list[str]) -> str | None:
+        """Category key if the message only names a category (plus listing words)."""
+        used = [False] * len(tokens)
+        keys: list[str] = []
+        for trig, key in self._triggers:
+            n = len(trig)
+            for i in range(len(tokens) - n + 1):
+                if not any(used[i : i + n]) and tuple(tokens[i : i + n]) == trig:
+                    used[i : i + n] = [True] * n
+                    keys.append(key)
+        if not keys:
+            return None
+        rest = [t for t, u in zip(tokens, used) if not u]
+        if all(t in self._category_words or t in self._fillers for t in rest):
+            return keys[0]
+        return None
+
+    # -- classification ------------------------------------------------------------------------
+
+    def _core(self, text: str, lang: Literal["th", "en"]) -> IntentResult:
+        """Classify prepared ``text`` without the greeting/thanks handling."""
+        cues = self._cues
+        if cues["unlink"].fires(text):
+            return IntentResult("unlink", 0.95, lang)
+
+        code = _find_code(text)
+        app = _find_application(text)
+        status_cue = cues["status"].fires(text)
+        if code and code.prefixed:
+            return IntentResult("standard_lookup", 0.95, lang, _code_entities(code))
+        if app and (status_cue or not app[1]):
+            return IntentResult("status", 0.95, lang, {"application_number": app[0]})
+        if code:
+            return IntentResult("standard_lookup", 0.85, lang, _code_entities(code))
+        if status_cue:
+            return IntentResult("status", 0.9, lang)
+        if cues["officer"].fires(text):
+            return IntentResult("officer", 0.9, lang)
+        if cues["cancel"].fires(text) or self._solo(text, "cancel"):
+            return IntentResult("cancel", 0.9, lang)
+        if cues["help"].fires(text) or self._solo(text, "help"):
+            return IntentResult("help", 0.85, lang)
+
+        tokens = self.prep.tokens(text)
+        product = self._find_product(tokens, text)
+        if cues["standard_lookup"].fires(text) and not product:
+            return IntentResult("standard_lookup", 0.8, lang)
+        if not (product and product.strong):
+            key = self._find_category(tokens)
+            if key:
+                return IntentResult("category", 0.9, lang, {"category": key})
+        return self._product_or_faq(text, lang, product)
+
+    def _product_or_faq(self, text: str, lang: Literal["th", "en"], product: _Product | None) -> IntentResult:
+        masked = text.replace(product.text, " ", 1).strip() if product else text
+        hits = self.faq.search(masked, k=1) if masked else []
+        top = hits[0].score if hits else 0.0
+        faq_entities = {"faq_id": hits[0].entry_id, "faq_score": top} if hits else {}
+        product_entities = {"product": product.text} if product else {}
+        if self._cues["product_standard"].fires(text):
+            if top >= FAQ_OVER_CUE and not (product and product.strong):
+                return IntentResult("faq", top, lang, faq_entities)
+            return IntentResult("product_standard", 0.9 if product else 0.75, lang, product_entities)
+        if product and self._cues["product_question"].fires(text) and top < FAQ_OVER_CUE:
+            return IntentResult("product_standard", 0.85 if product.strong else 0.7, lang, product_entities)
+        if product:
+            if top >= FAQ_OVER_PRODUCT:
+                return IntentResult("faq", top, lang, faq_entities)
+            return IntentResult("product_standard", 0.8 if product.strong else 0.6, lang, product_entities)
+        if hits:
+            return IntentResult("faq", max(top, FALLBACK_CONFIDENCE), lang, faq_entities)
+        return IntentResult("faq", FALLBACK_CONFIDENCE, lang)
+
+    def classify(self, text: str) -> IntentResult:
+        """Classify one chat message (Thai or English)."""
+        lang = detect_language(text)
+        prepared = self.prep.prepare(text)
+        if not self._content(prepared):
+            # Only particles, punctuation or emoji: an acknowledgement if there was anything.
+            if prepared and self.prep.tokens(prepared):
+                return IntentResult("thanks", 0.4, lang)
+            return IntentResult("help", 0.2, lang)
+
+        social_spans = self._cues["greeting"].spans(prepared) + self._cues["thanks"].spans(prepared)
+        social = "thanks" if self._cues["thanks"].spans(prepared) else "greeting"
+        if self._solo(prepared, "greeting", "thanks"):
+            if not social_spans:  # only solo words such as "ดีจ้า" or "โอเค"
+                social = "thanks" if self._solo(prepared, "thanks") else "greeting"
+            return IntentResult(social, 0.95, lang)
+        if not social_spans:
+            return self._core(prepared, lang)
+
+        rest = _blank(prepared, social_spans).strip()
+        result = self._core(rest, lang)
+        if result.intent != "faq" or result.confidence >= CONTENT_OVER_SOCIAL:
+            return result
+        return IntentResult(social, 0.8, lang)
+
+    __call__ = classify
+
+
+def _code_entities(code: _CodeRef) -> dict[str, object]:
+    entities: dict[str, object] = {"standard_number": code.number}
+    if code.year is not None:
+        entities["standard_year"] = code.year
+    return entities
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> IntentClassifier:
+    """Classifier over the shipped knowledge files (built on first use, then cached)."""
+    return IntentClassifier.build(load_faq(), load_categories(), load_product_terms())
+
+
+def classify(text: str) -> IntentResult:
+    """Module-level convenience: classify with :func:`default_classifier`."""
+    return default_classifier().classify(text)
