@@ -196,6 +196,7 @@ class IntentRules:
     category_words: tuple[str, ...]
     product_words: tuple[str, ...]
     product_words_not: tuple[str, ...]
+    product_context: tuple[str, ...]
     product_term_ignore: tuple[str, ...]
 
 
@@ -224,13 +225,15 @@ def load_intent_rules(path: Path | str = INTENTS_PATH) -> IntentRules:
         return tuple(out)
 
     words = data["product_words"]
-    not_th = words.get("not_th") or [] if isinstance(words, dict) else []
+    not_th = (words.get("not_th") or []) if isinstance(words, dict) else []
+    context = (words.get("context") or []) if isinstance(words, dict) else []
     return IntentRules(
         cues={k: data[k] for k in _CUE_INTENTS},
         fillers=both(data["fillers"], "fillers"),
         category_words=both(data["category"], "category"),
         product_words=both(words, "product_words"),
         product_words_not=tuple(not_th),
+        product_context=tuple(context),
         product_term_ignore=tuple(data.get("product_term_ignore") or ()),
     )
 
@@ -240,8 +243,9 @@ def load_intent_rules(path: Path | str = INTENTS_PATH) -> IntentRules:
 
 @dataclass(frozen=True)
 class _Product:
-    text: str  # the words found
+    text: str  # the standard name/alias or product word found
     strong: bool  # a standard name/alias (True) or just an everyday product word (False)
+    span: tuple[int, int] | None  # token index range in the message, if found by tokens
 
 
 class IntentClassifier:
@@ -277,6 +281,7 @@ class IntentClassifier:
             re.compile(_phrase_pattern(self.prep.prepare(w))) for w in rules.product_words if not _THAI.search(w)
         ]
         self._product_words_not = frozenset(self.prep.prepare(w) for w in rules.product_words_not)
+        self._product_context = frozenset(self.prep.prepare(w) for w in rules.product_context)
         self._fuzzy_terms = sorted(t for t in self._terms if len(t) >= _FUZZY_MIN_LEN)
         self._dictionary = frozenset(thai_words())
 
@@ -317,32 +322,39 @@ class IntentClassifier:
         return all(t in short for t in self._content(_blank(text, spans)))
 
     def _find_product(self, tokens: list[str], text: str) -> _Product | None:
-        best = ""
+        """Longest standard name/alias in ``tokens`` (exact, then fuzzy), else a product word."""
+        best: _Product | None = None
         for i in range(len(tokens)):
             for n in range(min(4, len(tokens) - i), 0, -1):
                 gram = "".join(tokens[i : i + n])
-                if gram in self._terms and len(gram) > len(best):
-                    best = gram
+                if gram in self._terms and (best is None or len(gram) > len(best.text)):
+                    best = _Product(gram, True, (i, i + n))
         if best:
-            return _Product(best, True)
+            return best
         for i in range(len(tokens)):
-            for n in (3, 2, 1):
+            for n in range(min(3, len(tokens) - i), 0, -1):
                 gram = "".join(tokens[i : i + n])
-                if len(tokens[i : i + n]) < n or len(gram) < _FUZZY_MIN_LEN:
-                    continue
-                if n == 1 and gram in self._dictionary:
+                if len(gram) < _FUZZY_MIN_LEN or (n == 1 and gram in self._dictionary):
                     continue
                 hit = process.extractOne(gram, self._fuzzy_terms, scorer=fuzz.ratio, score_cutoff=PRODUCT_FUZZY_CUTOFF)
                 if hit is not None:
-                    return _Product(hit[0], True)
-        for tok in tokens:
+                    return _Product(hit[0], True, (i, i + n))
+        for i, tok in enumerate(tokens):
             if tok not in self._product_words_not and tok.startswith(self._product_words):
-                return _Product(tok, False)
+                return _Product(tok, False, (i, i + 1))
         for pattern in self._product_words_en:
             m = pattern.search(text)
             if m:
-                return _Product(m.group(0), False)
+                return _Product(m.group(0), False, None)
         return None
+
+    def _mask_product(self, text: str, tokens: list[str], product: _Product) -> str:
+        """``text`` without the product and the words describing it ("ทำ…ขาย", "สินค้าเรา")."""
+        if product.span is None:
+            return text.replace(product.text, " ", 1).strip()
+        start, end = product.span
+        kept = [t for t in tokens[:start] + tokens[end:] if t not in self._product_context]
+        return " ".join(kept)
 
     def _find_category(self, tokens: list[str]) -> str | None:
         """Category key if the message only names a category (plus listing words)."""
@@ -395,10 +407,13 @@ class IntentClassifier:
             key = self._find_category(tokens)
             if key:
                 return IntentResult("category", 0.9, lang, {"category": key})
-        return self._product_or_faq(text, lang, product)
+        masked = self._mask_product(text, tokens, product) if product else text
+        return self._product_or_faq(text, masked, lang, product)
 
-    def _product_or_faq(self, text: str, lang: Literal["th", "en"], product: _Product | None) -> IntentResult:
-        masked = text.replace(product.text, " ", 1).strip() if product else text
+    def _product_or_faq(
+        self, text: str, masked: str, lang: Literal["th", "en"], product: _Product | None
+    ) -> IntentResult:
+        """product_standard or faq, from product evidence and the FAQ score of ``masked``."""
         hits = self.faq.search(masked, k=1) if masked else []
         top = hits[0].score if hits else 0.0
         faq_entities = {"faq_id": hits[0].entry_id, "faq_score": top} if hits else {}
@@ -407,7 +422,7 @@ class IntentClassifier:
             if top >= FAQ_OVER_CUE and not (product and product.strong):
                 return IntentResult("faq", top, lang, faq_entities)
             return IntentResult("product_standard", 0.9 if product else 0.75, lang, product_entities)
-        if product and self._cues["product_question"].fires(text) and top < FAQ_OVER_CUE:
+        if product and self._cues["product_question"].fires(text) and (product.strong or top < FAQ_OVER_CUE):
             return IntentResult("product_standard", 0.85 if product.strong else 0.7, lang, product_entities)
         if product:
             if top >= FAQ_OVER_PRODUCT:
