@@ -1,0 +1,24 @@
+"""Shared fixtures: the shipped knowledge files, built once per test session."""
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.categories import load_categories
+from bot.nlp.faq import FaqDocument, FaqIndex, load_faq_document
+from bot.nlp.intent import IntentClassifier
+from bot.nlp.product_terms import load_product_terms
+
+
+@pytest.fixture(scope="session")
+def faq_doc() -> FaqDocument:
+    return load_faq_document()
+
+
+@pytest.fixture(scope="session")
+def classifier(faq_doc: FaqDocument) -> IntentClassifier:
+    return IntentClassifier.build(faq_doc.entries, load_categories(), load_product_terms())
+
+
+@pytest.fixture(scope="session")
+def faq_index(classifier: IntentClassifier) -> FaqIndex:
+    return classifier.faq
