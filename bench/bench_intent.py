@@ -32,13 +32,23 @@ def read_tsv(path: Path) -> list[tuple[str, str]]:
         return [(row[0], row[1]) for row in reader if row and row[0].strip()]
 
 
-def bench_intent(clf: IntentClassifier, rows: list[tuple[str, str]], show_errors: bool) -> float:
+def _time_ms(clf: IntentClassifier, text: str, repeat: int) -> float:
+    """Best of ``repeat`` timings (token cache cleared each time), filtering scheduler noise."""
+    best = float("inf")
+    for _ in range(repeat):
+        clf.prep.clear_cache()  # time cold tokenisation, as for a new message
+        start = time.perf_counter()
+        clf.classify(text)
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return best
+
+
+def bench_intent(clf: IntentClassifier, rows: list[tuple[str, str]], show_errors: bool, repeat: int = 3) -> float:
     """Print accuracy, per-intent precision/recall, a confusion table and latency."""
     pairs, times, errors = [], [], []
     for text, gold in rows:
-        start = time.perf_counter()
         result = clf.classify(text)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append(_time_ms(clf, text, repeat))
         pairs.append((gold, result.intent))
         if gold != result.intent:
             errors.append((text, gold, result))
@@ -63,7 +73,7 @@ def bench_intent(clf: IntentClassifier, rows: list[tuple[str, str]], show_errors
         print(f"{g:<17}{cells}")
     times.sort()
     print(
-        f"\nlatency per message: median {statistics.median(times):.2f} ms, "
+        f"\nlatency per message (best of {repeat}): median {statistics.median(times):.2f} ms, "
         f"p95 {times[int(len(times) * 0.95) - 1]:.2f} ms, max {times[-1]:.2f} ms"
     )
     if show_errors and errors:
@@ -114,11 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--intent-file", type=Path, default=ROOT / "tests/data/intent_dev.tsv")
     parser.add_argument("--faq-file", type=Path, default=ROOT / "tests/data/faq_dev.tsv")
     parser.add_argument("--errors", action="store_true", help="list misclassified messages")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs per message (best is kept)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     clf = IntentClassifier.build(load_faq(), load_categories(), load_product_terms())
     print(f"build: {(time.perf_counter() - start):.2f} s\n")
-    bench_intent(clf, read_tsv(args.intent_file), args.errors)
+    bench_intent(clf, read_tsv(args.intent_file), args.errors, max(1, args.repeat))
     if args.faq_file.exists():
         bench_faq(clf.faq, read_tsv(args.faq_file), args.errors)
     return 0

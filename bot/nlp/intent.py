@@ -342,6 +342,12 @@ class IntentClassifier:
         for i, tok in enumerate(tokens):
             if tok not in self._product_words_not and tok.startswith(self._product_words):
                 return _Product(tok, False, (i, i + 1))
+        content = [(i, t) for i, t in enumerate(tokens) if t not in self._fillers]
+        if len(content) == 1 and len(content[0][1]) >= _FUZZY_MIN_LEN:
+            # A one-word message that is part of a name: "กะละแม" for "ขนมกะละแม".
+            i, tok = content[0]
+            if any(tok in term for term in self._terms):
+                return _Product(tok, False, (i, i + 1))
         for pattern in self._product_words_en:
             m = pattern.search(text)
             if m:

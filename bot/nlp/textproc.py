@@ -108,6 +108,10 @@ class TextPrep:
             self._token_cache[prepared] = cached
         return list(cached)
 
+    def clear_cache(self) -> None:
+        """Forget cached tokenisations (for benchmarks that time cold messages)."""
+        self._token_cache.clear()
+
     def weight(self, token: str) -> float:
         """Multiplier for a token's importance: ``light_weight`` for question/function words."""
         return self.lexicon.light_weight if token in self.lexicon.light_words else 1.0
