@@ -72,6 +72,7 @@ _CODE_PREFIXED = re.compile(
     r"[\s.\-:#]*(?:เลขที่|ที่|รหัส|เลข|no\.?|number|#)?[\s.:#]*"
     r"(\d{1,4})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?(?!\d)" + _UNIT_AFTER
 )
+_FORM_WORDS = ("แบบ", "ฟอร์ม", "แบบฟอร์ม", "แบบคำขอ", "form")
 _CODE_BARE = re.compile(r"(?<![\d/])(\d{1,4})\s*[/\-–]\s*(2[45]\d{2})(?![\d/])")
 _APPLICATION = re.compile(r"(?<![\d/.])(\d{2})\s*[/\-–]\s*(\d{1,4})(?![\d/])")
 
@@ -97,9 +98,10 @@ def _be_year(raw: str | None) -> int | None:
 
 def _find_code(text: str) -> _CodeRef | None:
     """A standard code such as "มผช 129/2546", "tcps 129-2546" or a bare "129/2546"."""
-    m = _CODE_PREFIXED.search(text)
-    if m and int(m.group(1)) > 0:
-        return _CodeRef(int(m.group(1)), _be_year(m.group(2)), True)
+    for m in _CODE_PREFIXED.finditer(text):
+        # "แบบ มผช.1" names a form, not standard no. 1.
+        if int(m.group(1)) > 0 and not text[: m.start()].rstrip().endswith(_FORM_WORDS):
+            return _CodeRef(int(m.group(1)), _be_year(m.group(2)), True)
     m = _CODE_BARE.search(text)
     if m and int(m.group(1)) > 0:
         return _CodeRef(int(m.group(1)), _be_year(m.group(2)), False)
@@ -306,8 +308,9 @@ class IntentClassifier:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _content(self, text: str, extra_ignore: frozenset[str] = frozenset()) -> list[str]:
-        return [t for t in self.prep.tokens(text) if t not in self._fillers and t not in extra_ignore]
+    def _content(self, text: str) -> list[str]:
+        """Tokens of ``text`` other than particles and fillers."""
+        return [t for t in self.prep.tokens(text) if t not in self._fillers]
 
     def _solo(self, text: str, *names: str) -> bool:
         """True if ``text`` consists only of cues of the given intents (plus fillers)."""
@@ -340,8 +343,16 @@ class IntentClassifier:
                 if hit is not None:
                     return _Product(hit[0], True, (i, i + n))
         for i, tok in enumerate(tokens):
-            if tok not in self._product_words_not and tok.startswith(self._product_words):
-                return _Product(tok, False, (i, i + 1))
+            if tok in self._product_words_not:
+                continue
+            head = "".join(tokens[i : i + 3])
+            word = next((w for w in self._product_words if head.startswith(w)), None)
+            if word is not None:
+                end, length = i, 0
+                while length < len(word):  # tokens covering the product word
+                    length += len(tokens[end])
+                    end += 1
+                return _Product("".join(tokens[i:end]), False, (i, end))
         content = [(i, t) for i, t in enumerate(tokens) if t not in self._fillers]
         if len(content) == 1 and len(content[0][1]) >= _FUZZY_MIN_LEN:
             # A one-word message that is part of a name: "กะละแม" for "ขนมกะละแม".

@@ -90,6 +90,11 @@ def test_standard_code_entities(classifier, text, number, year):
     assert result.entities == {"standard_number": number, "standard_year": year}
 
 
+def test_form_name_is_not_a_standard_code(classifier):
+    assert classifier.classify("แบบคำขอ มผช.1 มีไหม").intent == "faq"
+    assert classifier.classify("มผช.1 คืออะไร").intent == "standard_lookup"
+
+
 def test_code_without_year(classifier):
     result = classifier.classify("มผช 907 ค่ะ")
     assert result.entities == {"standard_number": 907}
@@ -133,6 +138,21 @@ def test_misspelt_product_is_recognised(classifier):
     result = classifier.classify("ไข่เคม")
     assert result.intent == "product_standard"
     assert result.entities["product"] == "ไข่เค็ม"
+
+
+def test_product_word_spanning_tokens_is_found(classifier):
+    result = classifier.classify("น้ำมันนวดสมุนไพร มีมาตรฐานไหมคะ")
+    assert result.intent == "product_standard"
+    assert result.entities["product"].startswith("น้ำมันนวด")
+
+
+def test_part_of_a_product_name_alone_is_a_product(classifier):
+    assert classifier.classify("กะละแม").intent == "product_standard"
+
+
+def test_usage_inside_a_faq_word_is_not_help(classifier):
+    # "อายุการใช้งาน" (validity) contains "การใช้งาน" (how to use).
+    assert classifier.classify("ใบรับรองมีอายุการใช้งานกี่ปี").intent == "faq"
 
 
 def test_faq_result_names_the_entry(classifier):
