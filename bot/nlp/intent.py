@@ -17,20 +17,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Literal, Sequence
 
-import yaml
 from pythainlp.corpus.common import thai_words
 from rapidfuzz import fuzz, process
 
 from bot.nlp.categories import Category, load_categories
+from bot.nlp.cues import INTENTS_PATH, Cues, IntentRules, blank_spans, load_intent_rules, phrase_pattern
 from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
 from bot.nlp.lang import detect_language
 from bot.nlp.product_terms import load_product_terms
-from bot.nlp.textproc import KNOWLEDGE_DIR, Lexicon, TextPrep, default_lexicon
+from bot.nlp.textproc import Lexicon, TextPrep, default_lexicon
 
-INTENTS_PATH = KNOWLEDGE_DIR / "intents.yaml"
+__all__ = [
+    "INTENTS", "INTENTS_PATH", "IntentClassifier", "IntentResult", "IntentRules",
+    "classify", "default_classifier", "load_intent_rules",
+]
 
 INTENTS = (
     "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
@@ -48,7 +50,6 @@ FALLBACK_CONFIDENCE = 0.15
 # RapidFuzz ratio for a misspelt product name ("ไข่เคม" → "ไข่เค็ม").
 PRODUCT_FUZZY_CUTOFF = 88
 _FUZZY_MIN_LEN = 4
-_SOLO_SUBSTRING_MIN = 4  # shorter Thai solo cues must be whole tokens ("ดี", "พอ", "งง")
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
 
@@ -108,135 +109,25 @@ def _find_code(text: str) -> _CodeRef | None:
     return None
 
 
-def _find_application(text: str) -> tuple[str, bool] | None:
-    """``(YY/NNNN, looks_like_a_standard_year)`` for an application number like "67/0012"."""
-    m = _APPLICATION.search(text)
-    if not m:
-        return None
-    year, seq = m.group(1), m.group(2)
-    be_like = len(seq) == 4 and seq.startswith(("24", "25", "26"))
-    return f"{year}/{int(seq):04d}", be_like
-
-
-# --- cue matching ---------------------------------------------------------------------------
-
-
-def _phrase_pattern(phrase: str) -> str:
-    if _THAI.search(phrase):
-        return re.escape(phrase)
-    words = [re.escape(w) for w in phrase.split()]
-    return r"(?<![a-z0-9])" + r"\s+".join(words) + r"(?![a-z0-9])"
-
-
-class _Cues:
-    """One intent's cue words from intents.yaml, compiled against prepared text."""
-
-    def __init__(self, spec: dict | None, prep: TextPrep, name: str) -> None:
-        spec = spec or {}
-        unknown = set(spec) - {"th", "en", "regex_th", "regex_en", "solo_th", "solo_en", "groups_th", "groups_en"}
-        if unknown:
-            raise ValueError(f"intents.yaml '{name}': unknown key(s) {sorted(unknown)}")
-
-        def phrases(key: str) -> list[str]:
-            value = spec.get(key) or []
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise ValueError(f"intents.yaml '{name}.{key}' must be a list of strings")
-            return [p for p in (prep.prepare(v) for v in value) if p]
-
-        anywhere = phrases("th") + phrases("en")
-        self.anywhere = [re.compile(_phrase_pattern(p)) for p in sorted(set(anywhere), key=len, reverse=True)]
-        self.regexes = [re.compile(r) for r in (spec.get("regex_th") or []) + (spec.get("regex_en") or [])]
-        solo = phrases("solo_th") + phrases("solo_en")
-        long_solo = [p for p in solo if " " in p or (_THAI.search(p) and len(p) >= _SOLO_SUBSTRING_MIN)]
-        self.solo_long = [re.compile(_phrase_pattern(p)) for p in sorted(set(long_solo), key=len, reverse=True)]
-        self.solo_tokens = frozenset(p for p in solo if p not in long_solo)
-        # One group set per language; a set fires when each of its groups has a phrase present.
-        self.group_sets: list[list[list[re.Pattern[str]]]] = []
-        for key in ("groups_th", "groups_en"):
-            groups = spec.get(key) or []
-            if not isinstance(groups, list) or not all(isinstance(g, list) and g for g in groups):
-                raise ValueError(f"intents.yaml '{name}.{key}' must be a list of phrase lists")
-            if groups:
-                self.group_sets.append(
-                    [[re.compile(_phrase_pattern(prep.prepare(p))) for p in group] for group in groups]
-                )
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Character spans of the anywhere-phrases and regexes found in ``text``."""
-        found = [m.span() for p in self.anywhere for m in p.finditer(text)]
-        found += [m.span() for r in self.regexes for m in r.finditer(text)]
-        return found
-
-    def fires(self, text: str) -> bool:
-        """True if an anywhere-phrase, a regex, or every group of one group set matches."""
-        if any(p.search(text) for p in self.anywhere) or any(r.search(text) for r in self.regexes):
-            return True
-        return any(all(any(p.search(text) for p in g) for g in groups) for groups in self.group_sets)
-
-    def solo_spans(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the longer solo phrases (short ones are compared as tokens)."""
-        return [m.span() for p in self.solo_long for m in p.finditer(text)]
-
-
-def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, end):
-            chars[i] = " "
-    return "".join(chars)
-
-
-# --- rules file -----------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
-class IntentRules:
-    """Parsed ``intents.yaml``."""
-
-    cues: dict[str, dict]
-    fillers: tuple[str, ...]
-    category_words: tuple[str, ...]
-    product_words: tuple[str, ...]
-    product_words_not: tuple[str, ...]
-    product_context: tuple[str, ...]
-    product_term_ignore: tuple[str, ...]
+class _AppRef:
+    number: str  # canonical YY/NNNN
+    span: tuple[int, int]
+    full: bool  # written with a 4-digit running number
+    be_like: bool  # the running number looks like a B.E. year ("23/2549" is a standard code)
 
 
-_CUE_INTENTS = (
-    "greeting", "thanks", "unlink", "status", "standard_lookup", "officer", "cancel", "help",
-    "product_standard", "product_question",
-)
-
-
-def load_intent_rules(path: Path | str = INTENTS_PATH) -> IntentRules:
-    """Read ``intents.yaml``; raise ``ValueError`` if a section is missing or malformed."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    missing = [k for k in (*_CUE_INTENTS, "fillers", "category", "product_words") if k not in data]
-    if missing:
-        raise ValueError(f"{path}: missing section(s) {missing}")
-
-    def both(section: object, key: str) -> tuple[str, ...]:
-        if not isinstance(section, dict):
-            raise ValueError(f"{path}: '{key}' must be a mapping with th/en lists")
-        out = []
-        for lang in ("th", "en"):
-            items = section.get(lang) or []
-            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-                raise ValueError(f"{path}: '{key}.{lang}' must be a list of strings")
-            out.extend(items)
-        return tuple(out)
-
-    words = data["product_words"]
-    not_th = (words.get("not_th") or []) if isinstance(words, dict) else []
-    context = (words.get("context") or []) if isinstance(words, dict) else []
-    return IntentRules(
-        cues={k: data[k] for k in _CUE_INTENTS},
-        fillers=both(data["fillers"], "fillers"),
-        category_words=both(data["category"], "category"),
-        product_words=both(words, "product_words"),
-        product_words_not=tuple(not_th),
-        product_context=tuple(context),
-        product_term_ignore=tuple(data.get("product_term_ignore") or ()),
+def _find_application(text: str) -> _AppRef | None:
+    """An application number such as "67/0012", "๖๗-๐๐๑๒" or "67 / 12"."""
+    m = _APPLICATION.search(text)
+    if not m or int(m.group(2)) == 0:
+        return None
+    seq = m.group(2)
+    return _AppRef(
+        number=f"{m.group(1)}/{int(seq):04d}",
+        span=m.span(),
+        full=len(seq) == 4,
+        be_like=len(seq) == 4 and seq.startswith(("24", "25", "26")),
     )
 
 
@@ -268,7 +159,7 @@ class IntentClassifier:
         self._terms = frozenset(t for t in terms if len(t) >= 2)
         self.prep = TextPrep(lexicon, extra_words=self._terms)
         self.faq = FaqIndex(list(faq_entries), self.prep)
-        self._cues = {name: _Cues(spec, self.prep, name) for name, spec in rules.cues.items()}
+        self._cues = {name: Cues(spec, self.prep, name) for name, spec in rules.cues.items()}
         self._fillers = frozenset(self.prep.prepare(w) for w in rules.fillers) | lexicon.ignorable
         self._category_words = frozenset(self.prep.prepare(w) for w in rules.category_words)
         self._triggers: list[tuple[tuple[str, ...], str]] = []
@@ -280,7 +171,7 @@ class IntentClassifier:
         self._triggers.sort(key=lambda t: -len(t[0]))
         self._product_words = tuple(self.prep.prepare(w) for w in rules.product_words if _THAI.search(w))
         self._product_words_en = [
-            re.compile(_phrase_pattern(self.prep.prepare(w))) for w in rules.product_words if not _THAI.search(w)
+            re.compile(phrase_pattern(self.prep.prepare(w))) for w in rules.product_words if not _THAI.search(w)
         ]
         self._product_words_not = frozenset(self.prep.prepare(w) for w in rules.product_words_not)
         self._product_context = frozenset(self.prep.prepare(w) for w in rules.product_context)
@@ -322,7 +213,13 @@ class IntentClassifier:
             short |= cue.solo_tokens
         if not spans and not any(t in short for t in self.prep.tokens(text)):
             return False
-        return all(t in short for t in self._content(_blank(text, spans)))
+        return all(t in short for t in self._content(blank_spans(text, spans)))
+
+    def _plain_application(self, text: str, app: _AppRef) -> bool:
+        """An application number without a status cue: "67/0012", or "68/12" as the whole message."""
+        if app.be_like:
+            return False
+        return app.full or not self._content(blank_spans(text, [app.span]))
 
     def _find_product(self, tokens: list[str], text: str) -> _Product | None:
         """Longest standard name/alias in ``tokens`` (exact, then fuzzy), else a product word."""
@@ -403,8 +300,8 @@ class IntentClassifier:
         status_cue = cues["status"].fires(text)
         if code and code.prefixed:
             return IntentResult("standard_lookup", 0.95, lang, _code_entities(code))
-        if app and (status_cue or not app[1]):
-            return IntentResult("status", 0.95, lang, {"application_number": app[0]})
+        if app and (status_cue or self._plain_application(text, app)):
+            return IntentResult("status", 0.95, lang, {"application_number": app.number})
         if code:
             return IntentResult("standard_lookup", 0.85, lang, _code_entities(code))
         if status_cue:
@@ -468,7 +365,7 @@ class IntentClassifier:
         if not social_spans:
             return self._core(prepared, lang)
 
-        rest = _blank(prepared, social_spans).strip()
+        rest = blank_spans(prepared, social_spans).strip()
         result = self._core(rest, lang)
         if result.intent != "faq" or result.confidence >= CONTENT_OVER_SOCIAL:
             return result

@@ -67,6 +67,11 @@ def test_application_number_is_canonical(classifier, text):
     assert result.entities["application_number"] == "67/0012"
 
 
+def test_short_number_needs_context(classifier):
+    assert classifier.classify("68/12 ค่ะ").entities == {"application_number": "68/0012"}
+    assert classifier.classify("แบ่งกำไร 50/50 กับกลุ่มต้องแจ้งไหม").intent == "faq"
+
+
 def test_status_without_number_has_no_entity(classifier):
     assert classifier.classify("ติดตามสถานะคำขอ").entities == {}
 
