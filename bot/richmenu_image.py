@@ -192,8 +192,10 @@ def _fit(text: str, thai: Path, latin: Path, size: int, max_width: float) -> _Te
 # --- drawing --------------------------------------------------------------------------------
 
 
-def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: float, cy: float, r: float, fonts: _Fonts) -> None:
-    """White pictogram of ``kind`` inside a disc of radius ``r`` centred at (cx, cy)."""
+def _icon(
+    draw: ImageDraw.ImageDraw, kind: str, cx: float, cy: float, r: float, accent: str, fonts: _Fonts
+) -> None:
+    """White pictogram of ``kind`` inside an ``accent`` disc of radius ``r`` centred at (cx, cy)."""
     white = "#FFFFFF"
     w = max(10, int(r * 0.12))
     if kind == "search":
@@ -213,9 +215,10 @@ def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: float, cy: float, r: float, 
         bw, bh = r * 1.05, r * 0.78
         box = (cx - bw / 2, cy - bh / 2 - r * 0.08, cx + bw / 2, cy + bh / 2 - r * 0.08)
         draw.rounded_rectangle(box, radius=int(r * 0.2), fill=white)
-        draw.polygon([(cx - r * 0.28, box[3] - 2), (cx - r * 0.42, box[3] + r * 0.28), (cx - r * 0.02, box[3] - 2)], fill=white)
+        tail = [(cx - r * 0.28, box[3] - 2), (cx - r * 0.42, box[3] + r * 0.28), (cx - r * 0.02, box[3] - 2)]
+        draw.polygon(tail, fill=white)
         mark = _font(fonts.latin_bold, int(r * 0.62))
-        draw.text((cx, (box[1] + box[3]) / 2), "?", font=mark, fill="#D9822B", anchor="mm")
+        draw.text((cx, (box[1] + box[3]) / 2), "?", font=mark, fill=accent, anchor="mm")
     elif kind == "hash":
         mark = _font(fonts.latin_bold, int(r * 1.05))
         draw.text((cx, cy), "#", font=mark, fill=white, anchor="mm")
@@ -226,7 +229,8 @@ def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: float, cy: float, r: float, 
         draw.rectangle((cx - r * 0.48, cy + r * 0.44, cx + r * 0.48, cy + r * 0.46), fill=white)
     elif kind == "info":
         draw.ellipse((cx - w * 0.9, cy - r * 0.46, cx + w * 0.9, cy - r * 0.46 + w * 1.8), fill=white)
-        draw.rounded_rectangle((cx - w * 0.75, cy - r * 0.14, cx + w * 0.75, cy + r * 0.5), radius=int(w * 0.4), fill=white)
+        stem = (cx - w * 0.75, cy - r * 0.14, cx + w * 0.75, cy + r * 0.5)
+        draw.rounded_rectangle(stem, radius=int(w * 0.4), fill=white)
 
 
 def render_rich_menu(spec: dict[str, Any], font_dir: Path | str = FONT_DIR) -> Image.Image:
@@ -247,7 +251,7 @@ def render_rich_menu(spec: dict[str, Any], font_dir: Path | str = FONT_DIR) -> I
         r = card_h * 0.19
         cy = y0 + card_h * 0.33
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=area["color"])
-        _icon(draw, area["icon"], cx, cy, r, fonts)
+        _icon(draw, area["icon"], cx, cy, r, area["color"], fonts)
         inner = (x1 - x0) - 2 * 48
         th = _fit(area["label_th"], fonts.thai_bold, fonts.latin_bold, 92, inner)
         th.draw(draw, cx, y0 + card_h * 0.70, style["label"])

@@ -44,7 +44,8 @@ def test_every_area_has_drawn_text_and_icon(spec, png):
     for area in spec["areas"]:
         b = area["bounds"]
         # Lower part of the card holds the labels: it must not be plain card colour.
-        label_box = image.crop((b["x"] + 60, b["y"] + int(b["height"] * 0.6), b["x"] + b["width"] - 60, b["y"] + b["height"] - 60))
+        top = b["y"] + int(b["height"] * 0.6)
+        label_box = image.crop((b["x"] + 60, top, b["x"] + b["width"] - 60, b["y"] + b["height"] - 60))
         colours = label_box.getcolors(maxcolors=1_000_000)
         assert len(colours) > 10, area["key"]
         assert max(colours)[1] == card
