@@ -1,6 +1,15 @@
-"""Measure intent accuracy on tests/data/intent_dev.tsv and FAQ top-1 on tests/data/faq_dev.tsv.
+"""Measure intent routing (tests/data/intent_*.tsv) and FAQ top-1 (tests/data/faq_dev.tsv).
 
-Run: python bench/bench_intent.py [--intent-file PATH] [--faq-file PATH] [--errors]
+Run: python bench/bench_intent.py [--intent-file PATH ...] [--faq-file PATH] [--errors]
+
+How the labelled files were used (so the figures can be read honestly):
+* intent_dev.tsv — 369 lines written before any rule existed (first run: 95.1%), then two
+  held-out rounds merged in after they had been measured (first sight: 90.7% and 93.7%).
+  Rules were tuned on all of it, so its figure is optimistic.
+* intent_holdout.tsv — 70 lines written after tuning; first sight 92.9%, then five generic
+  cue fixes. Expect roughly 93-95% on genuinely new messages.
+* faq_dev.tsv — FAQ phrasings not copied into faq.yaml; thresholds in bot/nlp/faq.py were
+  chosen on it (and extra yaml phrasings were added after looking at its misses).
 """
 from __future__ import annotations
 
@@ -103,7 +112,7 @@ def bench_faq(index: FaqIndex, rows: list[tuple[str, str]], show_errors: bool) -
         if not ids or ids[0] != gold:
             errors.append((text, gold, hits))
     n = len(answerable)
-    print(f"\nFAQ top-1 accuracy: {top1}/{n} = {top1 / n:.1%}; top-3: {top3}/{n} = {top3 / n:.1%}")
+    print(f"== FAQ\nFAQ top-1 accuracy: {top1}/{n} = {top1 / n:.1%}; top-3: {top3}/{n} = {top3 / n:.1%}")
     print(
         f"decisions on answerable questions: answer {kinds['answer']}, suggest {kinds['suggest']}, "
         f"none {kinds['none']}; confident answers that were wrong: {wrong_answers}"
@@ -121,7 +130,12 @@ def bench_faq(index: FaqIndex, rows: list[tuple[str, str]], show_errors: bool) -
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns 0 (figures are reported, not enforced)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--intent-file", type=Path, default=ROOT / "tests/data/intent_dev.tsv")
+    parser.add_argument(
+        "--intent-file",
+        type=Path,
+        action="append",
+        help="labelled TSV (text<TAB>intent); repeatable; default: intent_dev.tsv and intent_holdout.tsv",
+    )
     parser.add_argument("--faq-file", type=Path, default=ROOT / "tests/data/faq_dev.tsv")
     parser.add_argument("--errors", action="store_true", help="list misclassified messages")
     parser.add_argument("--repeat", type=int, default=3, help="timing runs per message (best is kept)")
@@ -129,7 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     clf = IntentClassifier.build(load_faq(), load_categories(), load_product_terms())
     print(f"build: {(time.perf_counter() - start):.2f} s\n")
-    bench_intent(clf, read_tsv(args.intent_file), args.errors, max(1, args.repeat))
+    files = args.intent_file or [ROOT / "tests/data/intent_dev.tsv", ROOT / "tests/data/intent_holdout.tsv"]
+    for path in files:
+        if path.exists():
+            print(f"== {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+            bench_intent(clf, read_tsv(path), args.errors, max(1, args.repeat))
+            print()
     if args.faq_file.exists():
         bench_faq(clf.faq, read_tsv(args.faq_file), args.errors)
     return 0
