@@ -1,0 +1,392 @@
+"""Intent routing for the มผช. LINE assistant (pure, no I/O after build).
+
+Crisp intents (unlink, status, standard_lookup, officer, cancel, help, category, greeting,
+thanks) come from cue words in ``knowledge/intents.yaml`` plus number patterns; ``faq`` versus
+``product_standard`` is decided by product evidence (standard names/aliases, everyday product
+words, "which standard" cues) against FAQ similarity from :class:`bot.nlp.faq.FaqIndex`.
+
+Entities:
+  standard_lookup   ``standard_number`` (int) and ``standard_year`` (int, B.E.) when given
+  status            ``application_number`` as ``YY/NNNN`` when given
+  category          ``category`` (key from categories.yaml)
+  product_standard  ``product`` (the product words found), when any
+  faq               ``faq_id`` and ``faq_score`` of the best FAQ entry, when any
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Literal, Sequence
+
+from pythainlp.corpus.common import thai_words
+from rapidfuzz import fuzz, process
+
+from bot.nlp.categories import Category, load_categories
+from bot.nlp.cues import INTENTS_PATH, Cues, IntentRules, blank_spans, load_intent_rules, phrase_pattern
+from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
+from bot.nlp.lang import detect_language
+from bot.nlp.product_terms import load_product_terms
+from bot.nlp.textproc import Lexicon, TextPrep, default_lexicon
+
+__all__ = [
+    "INTENTS", "INTENTS_PATH", "IntentClassifier", "IntentResult", "IntentRules",
+    "classify", "default_classifier", "load_intent_rules",
+]
+
+INTENTS = (
+    "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
+    "category", "cancel", "thanks", "officer", "unlink",
+)
+
+# A "which standard" cue loses only to a near-exact FAQ question ("มผช. คือมาตรฐานอะไร").
+FAQ_OVER_CUE = 0.70
+# A product name loses to a clear FAQ question about something else ("น้ำพริกต้องขอ อย. ไหม").
+FAQ_OVER_PRODUCT = 0.42
+# After "สวัสดี"/"ขอบคุณ", the rest must match an FAQ this well to beat the social intent.
+CONTENT_OVER_SOCIAL = 0.40
+# Confidence of the last-resort guess (faq); the FAQ step will answer "none" and offer an officer.
+FALLBACK_CONFIDENCE = 0.15
+# RapidFuzz ratio for a misspelt product name ("ไข่เคม" → "ไข่เค็ม").
+PRODUCT_FUZZY_CUTOFF = 88
+_FUZZY_MIN_LEN = 4
+
+_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """Outcome of :func:`classify`."""
+
+    intent: str
+    confidence: float
+    lang: Literal["th", "en"]
+    entities: dict[str, object] = field(default_factory=dict)
+
+
+# --- numbers: standard codes and application numbers ------------------------------------
+# Private for now; to be folded into bot/nlp/codes.py.
+
+_UNIT_AFTER = r"(?!\s*(?:ปี|วัน|เดือน|บาท|ราย|แห่ง|ฉบับ|มาตรฐาน|ชิ้น|คน|ครั้ง|จังหวัด|years?\b|days?\b|months?\b))"
+_CODE_PREFIXED = re.compile(
+    r"(?:มผช|tcps|มาตรฐานผลิตภัณฑ์ชุมชน|มาตรฐานเลขที่|มาตรฐานที่|standard)"
+    r"[\s.\-:#]*(?:เลขที่|ที่|รหัส|เลข|no\.?|number|#)?[\s.:#]*"
+    r"(\d{1,4})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?(?!\d)" + _UNIT_AFTER
+)
+_FORM_WORDS = ("แบบ", "ฟอร์ม", "แบบฟอร์ม", "แบบคำขอ", "form")
+_CODE_BARE = re.compile(r"(?<![\d/])(\d{1,4})\s*[/\-–]\s*(2[45]\d{2})(?![\d/])")
+_APPLICATION = re.compile(r"(?<![\d/.])(\d{2})\s*[/\-–]\s*(\d{1,4})(?![\d/])")
+
+
+@dataclass(frozen=True)
+class _CodeRef:
+    number: int
+    year: int | None
+    prefixed: bool
+
+
+def _be_year(raw: str | None) -> int | None:
+    """Buddhist-era year from "2546", "46" or a Christian-era "2003"."""
+    if not raw:
+        return None
+    year = int(raw)
+    if len(raw) == 2:
+        year += 2500
+    elif 1900 <= year < 2200:
+        year += 543
+    return year if 2400 <= year <= 2700 else None
+
+
+def _find_code(text: str) -> _CodeRef | None:
+    """A standard code such as "มผช 129/2546", "tcps 129-2546" or a bare "129/2546"."""
+    for m in _CODE_PREFIXED.finditer(text):
+        # "แบบ มผช.1" names a form, not standard no. 1.
+        if int(m.group(1)) > 0 and not text[: m.start()].rstrip().endswith(_FORM_WORDS):
+            return _CodeRef(int(m.group(1)), _be_year(m.group(2)), True)
+    m = _CODE_BARE.search(text)
+    if m and int(m.group(1)) > 0:
+        return _CodeRef(int(m.group(1)), _be_year(m.group(2)), False)
+    return None
+
+
+@dataclass(frozen=True)
+class _AppRef:
+    number: str  # canonical YY/NNNN
+    span: tuple[int, int]
+    full: bool  # written with a 4-digit running number
+    be_like: bool  # the running number looks like a B.E. year ("23/2549" is a standard code)
+
+
+def _find_application(text: str) -> _AppRef | None:
+    """An application number such as "67/0012", "๖๗-๐๐๑๒" or "67 / 12"."""
+    m = _APPLICATION.search(text)
+    if not m or int(m.group(2)) == 0:
+        return None
+    seq = m.group(2)
+    return _AppRef(
+        number=f"{m.group(1)}/{int(seq):04d}",
+        span=m.span(),
+        full=len(seq) == 4,
+        be_like=len(seq) == 4 and seq.startswith(("24", "25", "26")),
+    )
+
+
+# --- classifier -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Product:
+    text: str  # the standard name/alias or product word found
+    strong: bool  # a standard name/alias (True) or just an everyday product word (False)
+    span: tuple[int, int] | None  # token index range in the message, if found by tokens
+
+
+class IntentClassifier:
+    """Rules + similarity intent classifier. Build once with :meth:`build`, then call."""
+
+    def __init__(
+        self,
+        faq_entries: Sequence[FaqEntry],
+        categories: Sequence[Category],
+        product_terms: Iterable[str],
+        rules: IntentRules,
+        lexicon: Lexicon,
+    ) -> None:
+        base = TextPrep(lexicon)
+        trigger_words = {base.prepare(t) for c in categories for t in (*c.triggers_th, *c.triggers_en)}
+        ignore = {base.prepare(t) for t in rules.product_term_ignore} | trigger_words
+        terms = {base.prepare(t) for t in product_terms} - ignore
+        self._terms = frozenset(t for t in terms if len(t) >= 2)
+        self.prep = TextPrep(lexicon, extra_words=self._terms)
+        self.faq = FaqIndex(list(faq_entries), self.prep)
+        self._cues = {name: Cues(spec, self.prep, name) for name, spec in rules.cues.items()}
+        self._fillers = frozenset(self.prep.prepare(w) for w in rules.fillers) | lexicon.ignorable
+        self._category_words = frozenset(self.prep.prepare(w) for w in rules.category_words)
+        self._triggers: list[tuple[tuple[str, ...], str]] = []
+        for cat in categories:
+            for trig in (*cat.triggers_th, *cat.triggers_en):
+                toks = tuple(self.prep.tokens(self.prep.prepare(trig)))
+                if toks:
+                    self._triggers.append((toks, cat.key))
+        self._triggers.sort(key=lambda t: -len(t[0]))
+        self._product_words = tuple(self.prep.prepare(w) for w in rules.product_words if _THAI.search(w))
+        self._product_words_en = [
+            re.compile(phrase_pattern(self.prep.prepare(w))) for w in rules.product_words if not _THAI.search(w)
+        ]
+        self._product_words_not = frozenset(self.prep.prepare(w) for w in rules.product_words_not)
+        self._product_context = frozenset(self.prep.prepare(w) for w in rules.product_context)
+        self._fuzzy_terms = sorted(t for t in self._terms if len(t) >= _FUZZY_MIN_LEN)
+        self._dictionary = frozenset(thai_words())
+
+    @classmethod
+    def build(
+        cls,
+        faq_entries: Iterable[FaqEntry],
+        categories: Iterable[Category],
+        product_terms: Iterable[str],
+        *,
+        rules: IntentRules | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> "IntentClassifier":
+        """Index everything once; ``product_terms`` are product names and aliases."""
+        return cls(
+            list(faq_entries),
+            list(categories),
+            list(product_terms),
+            rules or load_intent_rules(),
+            lexicon or default_lexicon(),
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _content(self, text: str) -> list[str]:
+        """Tokens of ``text`` other than particles and fillers."""
+        return [t for t in self.prep.tokens(text) if t not in self._fillers]
+
+    def _solo(self, text: str, *names: str) -> bool:
+        """True if ``text`` consists only of cues of the given intents (plus fillers)."""
+        spans: list[tuple[int, int]] = []
+        short: set[str] = set()
+        for name in names:
+            cue = self._cues[name]
+            spans += cue.spans(text) + cue.solo_spans(text)
+            short |= cue.solo_tokens
+        if not spans and not any(t in short for t in self.prep.tokens(text)):
+            return False
+        return all(t in short for t in self._content(blank_spans(text, spans)))
+
+    def _plain_application(self, text: str, app: _AppRef) -> bool:
+        """An application number without a status cue: "67/0012", or "68/12" as the whole message."""
+        if app.be_like:
+            return False
+        return app.full or not self._content(blank_spans(text, [app.span]))
+
+    def _find_product(self, tokens: list[str], text: str) -> _Product | None:
+        """Longest standard name/alias in ``tokens`` (exact, then fuzzy), else a product word."""
+        best: _Product | None = None
+        for i in range(len(tokens)):
+            for n in range(min(4, len(tokens) - i), 0, -1):
+                gram = "".join(tokens[i : i + n])
+                if gram in self._terms and (best is None or len(gram) > len(best.text)):
+                    best = _Product(gram, True, (i, i + n))
+        if best:
+            return best
+        for i in range(len(tokens)):
+            for n in range(min(3, len(tokens) - i), 0, -1):
+                gram = "".join(tokens[i : i + n])
+                if len(gram) < _FUZZY_MIN_LEN or (n == 1 and gram in self._dictionary):
+                    continue
+                hit = process.extractOne(gram, self._fuzzy_terms, scorer=fuzz.ratio, score_cutoff=PRODUCT_FUZZY_CUTOFF)
+                if hit is not None:
+                    return _Product(hit[0], True, (i, i + n))
+        for i, tok in enumerate(tokens):
+            if tok in self._product_words_not:
+                continue
+            head = "".join(tokens[i : i + 3])
+            word = next((w for w in self._product_words if head.startswith(w)), None)
+            if word is not None:
+                end, length = i, 0
+                while length < len(word):  # tokens covering the product word
+                    length += len(tokens[end])
+                    end += 1
+                return _Product("".join(tokens[i:end]), False, (i, end))
+        content = [(i, t) for i, t in enumerate(tokens) if t not in self._fillers]
+        if len(content) == 1 and len(content[0][1]) >= _FUZZY_MIN_LEN:
+            # A one-word message that is part of a name: "กะละแม" for "ขนมกะละแม".
+            i, tok = content[0]
+            if any(tok in term for term in self._terms):
+                return _Product(tok, False, (i, i + 1))
+        for pattern in self._product_words_en:
+            m = pattern.search(text)
+            if m:
+                return _Product(m.group(0), False, None)
+        return None
+
+    def _mask_product(self, text: str, tokens: list[str], product: _Product) -> str:
+        """``text`` without the product and the words describing it ("ทำ…ขาย", "สินค้าเรา")."""
+        if product.span is None:
+            return text.replace(product.text, " ", 1).strip()
+        start, end = product.span
+        kept = [t for t in tokens[:start] + tokens[end:] if t not in self._product_context]
+        return " ".join(kept)
+
+    def _find_category(self, tokens: list[str]) -> str | None:
+        """Category key if the message only names a category (plus listing words)."""
+        used = [False] * len(tokens)
+        keys: list[str] = []
+        for trig, key in self._triggers:
+            n = len(trig)
+            for i in range(len(tokens) - n + 1):
+                if not any(used[i : i + n]) and tuple(tokens[i : i + n]) == trig:
+                    used[i : i + n] = [True] * n
+                    keys.append(key)
+        if not keys:
+            return None
+        rest = [t for t, u in zip(tokens, used) if not u]
+        if all(t in self._category_words or t in self._fillers for t in rest):
+            return keys[0]
+        return None
+
+    # -- classification ------------------------------------------------------------------------
+
+    def _core(self, text: str, lang: Literal["th", "en"]) -> IntentResult:
+        """Classify prepared ``text`` without the greeting/thanks handling."""
+        cues = self._cues
+        if cues["unlink"].fires(text):
+            return IntentResult("unlink", 0.95, lang)
+
+        code = _find_code(text)
+        app = _find_application(text)
+        status_cue = cues["status"].fires(text)
+        if code and code.prefixed:
+            return IntentResult("standard_lookup", 0.95, lang, _code_entities(code))
+        if app and (status_cue or self._plain_application(text, app)):
+            return IntentResult("status", 0.95, lang, {"application_number": app.number})
+        if code:
+            return IntentResult("standard_lookup", 0.85, lang, _code_entities(code))
+        if status_cue:
+            return IntentResult("status", 0.9, lang)
+        if cues["officer"].fires(text):
+            return IntentResult("officer", 0.9, lang)
+        if cues["cancel"].fires(text) or self._solo(text, "cancel"):
+            return IntentResult("cancel", 0.9, lang)
+        if cues["help"].fires(text) or self._solo(text, "help"):
+            return IntentResult("help", 0.85, lang)
+
+        tokens = self.prep.tokens(text)
+        product = self._find_product(tokens, text)
+        if cues["standard_lookup"].fires(text) and not product:
+            return IntentResult("standard_lookup", 0.8, lang)
+        if not (product and product.strong):
+            key = self._find_category(tokens)
+            if key:
+                return IntentResult("category", 0.9, lang, {"category": key})
+        masked = self._mask_product(text, tokens, product) if product else text
+        return self._product_or_faq(text, masked, lang, product)
+
+    def _product_or_faq(
+        self, text: str, masked: str, lang: Literal["th", "en"], product: _Product | None
+    ) -> IntentResult:
+        """product_standard or faq, from product evidence and the FAQ score of ``masked``."""
+        hits = self.faq.search(masked, k=1) if masked else []
+        top = hits[0].score if hits else 0.0
+        faq_entities = {"faq_id": hits[0].entry_id, "faq_score": top} if hits else {}
+        product_entities = {"product": product.text} if product else {}
+        if self._cues["product_standard"].fires(text):
+            if top >= FAQ_OVER_CUE and not (product and product.strong):
+                return IntentResult("faq", top, lang, faq_entities)
+            return IntentResult("product_standard", 0.9 if product else 0.75, lang, product_entities)
+        if product and self._cues["product_question"].fires(text) and (product.strong or top < FAQ_OVER_CUE):
+            return IntentResult("product_standard", 0.85 if product.strong else 0.7, lang, product_entities)
+        if product:
+            if top >= FAQ_OVER_PRODUCT:
+                return IntentResult("faq", top, lang, faq_entities)
+            return IntentResult("product_standard", 0.8 if product.strong else 0.6, lang, product_entities)
+        if hits:
+            return IntentResult("faq", max(top, FALLBACK_CONFIDENCE), lang, faq_entities)
+        return IntentResult("faq", FALLBACK_CONFIDENCE, lang)
+
+    def classify(self, text: str) -> IntentResult:
+        """Classify one chat message (Thai or English)."""
+        lang = detect_language(text)
+        prepared = self.prep.prepare(text)
+        if not self._content(prepared):
+            # Only particles, punctuation or emoji: an acknowledgement if there was anything.
+            if prepared and self.prep.tokens(prepared):
+                return IntentResult("thanks", 0.4, lang)
+            return IntentResult("help", 0.2, lang)
+
+        social_spans = self._cues["greeting"].spans(prepared) + self._cues["thanks"].spans(prepared)
+        social = "thanks" if self._cues["thanks"].spans(prepared) else "greeting"
+        if self._solo(prepared, "greeting", "thanks"):
+            if not social_spans:  # only solo words such as "ดีจ้า" or "โอเค"
+                social = "thanks" if self._solo(prepared, "thanks") else "greeting"
+            return IntentResult(social, 0.95, lang)
+        if not social_spans:
+            return self._core(prepared, lang)
+
+        rest = blank_spans(prepared, social_spans).strip()
+        result = self._core(rest, lang)
+        if result.intent != "faq" or result.confidence >= CONTENT_OVER_SOCIAL:
+            return result
+        return IntentResult(social, 0.8, lang)
+
+    __call__ = classify
+
+
+def _code_entities(code: _CodeRef) -> dict[str, object]:
+    entities: dict[str, object] = {"standard_number": code.number}
+    if code.year is not None:
+        entities["standard_year"] = code.year
+    return entities
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> IntentClassifier:
+    """Classifier over the shipped knowledge files (built on first use, then cached)."""
+    return IntentClassifier.build(load_faq(), load_categories(), load_product_terms())
+
+
+def classify(text: str) -> IntentResult:
+    """Module-level convenience: classify with :func:`default_classifier`."""
+    return default_classifier().classify(text)
