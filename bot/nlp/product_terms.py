@@ -1,14 +1,16 @@
-"""Product names and keywords used by intent routing to spot "which standard for my product"."""
+"""Product names used by intent routing to spot "which standard for my product".
+
+They come from the matcher's knowledge (standard names, scope keywords, aliases), so the
+two never disagree about what counts as a product.
+"""
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Iterable
 
-from bot.nlp.textproc import KNOWLEDGE_DIR
+from bot.nlp.knowledge import KnowledgeBundle, load_knowledge
 
-STANDARDS_SOURCE_PATH = KNOWLEDGE_DIR / "tcps_standards_source.csv"
 # "ผลิตภัณฑ์เครื่องเงิน" is asked as "เครื่องเงิน"; "ผลิตภัณฑ์จากเปลือกปู" as "เปลือกปู".
 _PRODUCT_PREFIX = re.compile(r"^ผลิตภัณฑ์(?:จาก|ประดิษฐ์จาก)?")
 
@@ -20,25 +22,20 @@ def product_term_variants(name: str) -> list[str]:
     return [name] if not short or short == name else [name, short]
 
 
-def load_product_terms(path: Path | str = STANDARDS_SOURCE_PATH) -> list[str]:
-    """Names and keywords from a standards CSV with ``name_th`` and ``keywords`` columns.
-
-    Works with ``tcps_standards_source.csv`` (and any CSV with those columns); the order
-    is stable and duplicates are dropped.
-    """
-    terms: dict[str, None] = {}
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"name_th", "keywords"} - set(reader.fieldnames or ())
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {sorted(missing)}")
-        for row in reader:
-            for term in product_term_variants(row["name_th"] or ""):
-                terms.setdefault(term, None)
-            for kw in (row["keywords"] or "").split(","):
-                for term in product_term_variants(kw):
-                    terms.setdefault(term, None)
+def product_terms(bundle: KnowledgeBundle) -> list[str]:
+    """Names, keywords and aliases of every standard in ``bundle`` (stable order, no duplicates)."""
+    raw: list[str] = []
+    for standard in bundle.standards:
+        raw.append(standard.name)
+        raw.extend(standard.keywords)
+    raw.extend(alias.alias for alias in bundle.aliases)
+    terms = merge_terms(variant for term in raw for variant in product_term_variants(term))
     return [t for t in terms if len(t) >= 2]
+
+
+def load_product_terms(knowledge_dir: Path | None = None) -> list[str]:
+    """`product_terms` of the knowledge files in ``knowledge_dir`` (default: the shipped ones)."""
+    return product_terms(load_knowledge(knowledge_dir))
 
 
 def merge_terms(*groups: Iterable[str]) -> list[str]:

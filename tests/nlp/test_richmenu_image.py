@@ -1,5 +1,6 @@
 import copy
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from bot.richmenu_image import (
 )
 
 pytestmark = pytest.mark.skipif(
-    not (FONT_DIR / "NotoSansThai-Regular.ttf").exists(), reason="fonts-noto-core not installed"
+    not (FONT_DIR / "NotoSansThai-Regular.ttf").exists() and os.environ.get("CI", "").lower() not in ("1", "true"),
+    reason="fonts-noto-core not installed (make test installs it with apt when it can)",
 )
 
 
