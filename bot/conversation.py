@@ -13,9 +13,11 @@ from urllib.parse import parse_qsl
 
 from sqlalchemy.orm import Session
 
+from bot.brain import get_brain
 from bot.db import utcnow
-from bot.handlers import greeting, media
+from bot.handlers import faq, greeting, lookup, media, officer, product, status
 from bot.incoming import Incoming
+from bot.nlp.intent import IntentResult
 from bot.line.messages import Message
 from bot.models import ConversationState, LineUser
 
@@ -30,6 +32,7 @@ class Turn:
     user: LineUser
     session: Session
     now: datetime = field(default_factory=utcnow)
+    intent: IntentResult | None = None  # set for typed text
 
     @property
     def lang(self) -> str:
@@ -79,17 +82,13 @@ def respond(turn: Turn) -> list[Message]:
 
 
 def route_text(turn: Turn) -> list[Message]:
-    """Route typed text: an active flow first, else the intent's handler."""
-    intent = classify_intent(turn.incoming.text)
+    """Route typed text: "cancel" always wins, then an active flow, else the intent's handler."""
+    turn.intent = get_brain().classifier.classify(turn.incoming.text)
+    turn.user.language = turn.intent.lang
     state = turn.state()
-    if state is not None and intent != "cancel" and state.flow in FLOWS:
+    if state is not None and turn.intent.intent != "cancel" and state.flow in FLOWS:
         return FLOWS[state.flow](turn)
-    return INTENTS.get(intent, greeting.help)(turn)
-
-
-def classify_intent(text: str) -> str:
-    """Name the intent of ``text`` (the foundation knows greetings only)."""
-    return greeting.classify(text)
+    return INTENTS.get(turn.intent.intent, greeting.help)(turn)
 
 
 def _ignore(turn: Turn) -> list[Message]:
@@ -109,13 +108,23 @@ EVENT_HANDLERS: dict[str, Handler] = {
 INTENTS: dict[str, Handler] = {
     "greeting": greeting.greet,
     "help": greeting.help,
+    "thanks": greeting.thanks,
+    "cancel": greeting.cancel,
+    "product_standard": product.on_question,
+    "status": status.start,
+    "unlink": status.unlink,
+    "faq": faq.answer,
+    "standard_lookup": lookup.by_code,
+    "category": lookup.by_category,
+    "officer": officer.request,
 }
 
 POSTBACK_ACTIONS: dict[str, Handler] = {
     "menu": greeting.greet,
-    "find_standard": greeting.ask_product,
-    "track_status": greeting.ask_status,
-    "ask_question": greeting.ask_question,
+    "find_standard": product.ask,
+    "track_status": status.start,
+    "ask_question": faq.ask,
 }
 
+# An active flow (ConversationState.flow) gets the user's next text.
 FLOWS: dict[str, Handler] = {}

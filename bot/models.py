@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import db, utcnow
@@ -95,3 +95,178 @@ class OutboundMessage(db.Model):
     inbound_event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("inbound_event.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+# ---- knowledge -------------------------------------------------------------------------------------
+class Standard(db.Model):
+    """One edition of a community product standard (มผช. number/year). Loaded from knowledge/."""
+
+    __tablename__ = "standard"
+    __table_args__ = (UniqueConstraint("number", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, index=True)
+    year: Mapped[int] = mapped_column(Integer)  # Buddhist era
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(20), default="")
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    superseded_by: Mapped[Optional[str]] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class StandardAlias(db.Model):
+    """An everyday, regional or misspelt name for the product of a standard number."""
+
+    __tablename__ = "standard_alias"
+    __table_args__ = (UniqueConstraint("alias", "standard_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    standard_number: Mapped[int] = mapped_column(Integer, index=True)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class KnowledgeVersion(db.Model):
+    """A counter bumped whenever standards or aliases change, so every process rebuilds its matcher."""
+
+    __tablename__ = "knowledge_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class UnmatchedQuery(db.Model):
+    """What users asked that the knowledge does not cover (counted per normalised text and kind)."""
+
+    __tablename__ = "unmatched_query"
+    __table_args__ = (UniqueConstraint("kind", "normalized"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))  # not_in_knowledge | low_confidence | not_community | faq
+    normalized: Mapped[str] = mapped_column(String(500))
+    example: Mapped[str] = mapped_column(String(500))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+# ---- applications ------------------------------------------------------------------------------------
+class Officer(db.Model):
+    """A provincial industry office officer (or an admin who sees every province)."""
+
+    __tablename__ = "officer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    province: Mapped[str] = mapped_column(String(80))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+class ApiToken(db.Model):
+    """A bearer token for the officer API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+    officer: Mapped[Officer] = relationship()
+
+
+class Applicant(db.Model):
+    """The producer (person or group) behind applications. Phone and ID only as keyed hashes or masked."""
+
+    __tablename__ = "applicant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)  # HMAC of the full number
+    phone_last4_hash: Mapped[str] = mapped_column(String(64))  # HMAC of the last four digits
+    phone_masked: Mapped[str] = mapped_column(String(20))  # e.g. 08x-xxx-xxxx (never the last four)
+    national_id_hash: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Application(db.Model):
+    """A certification application at one provincial office: one product against one standard."""
+
+    __tablename__ = "application"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)  # as printed on the receipt, e.g. 67/0012
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id"), index=True)
+    product: Mapped[str] = mapped_column(String(300))
+    standard_number: Mapped[Optional[int]] = mapped_column(Integer)
+    province: Mapped[str] = mapped_column(String(80), index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(40), index=True)
+    stage_entered_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    certificate_expires_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    applicant: Mapped[Applicant] = relationship()
+    events: Mapped[list["ApplicationEvent"]] = relationship(
+        back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan")
+    links: Mapped[list["ApplicationLink"]] = relationship(back_populates="application", cascade="all, delete-orphan")
+
+
+class ApplicationEvent(db.Model):
+    """One step of an application's stage history."""
+
+    __tablename__ = "application_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[Optional[str]] = mapped_column(String(40))
+    to_stage: Mapped[str] = mapped_column(String(40))
+    entered_on: Mapped[date] = mapped_column(Date)
+    officer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    note_public: Mapped[bool] = mapped_column(Boolean, default=False)  # shown to the applicant in LINE
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="events")
+    officer: Mapped[Optional[Officer]] = relationship()
+
+
+class ApplicationLink(db.Model):
+    """A LINE user who proved they may see an application (verified) and gets its updates."""
+
+    __tablename__ = "application_link"
+    __table_args__ = (UniqueConstraint("application_id", "line_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    line_user_id: Mapped[int] = mapped_column(ForeignKey("line_user.id", ondelete="CASCADE"), index=True)
+    verified_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="links")
+    line_user: Mapped[LineUser] = relationship()
+
+
+class VerificationAttempt(db.Model):
+    """A status-check verification answer (right or wrong), for the per-user rate limit."""
+
+    __tablename__ = "verification_attempt"
+    __table_args__ = (Index("ix_verification_attempt_user_at", "line_user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_user_id: Mapped[int] = mapped_column(ForeignKey("line_user.id", ondelete="CASCADE"))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,4 +1,4 @@
-"""The bot's phrases, kept as data in knowledge/replies.yaml."""
+"""The bot's phrases, kept as data: knowledge/replies/*.yaml (one file per capability)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,17 +8,26 @@ import yaml
 
 from bot.config import ROOT
 
-REPLIES_FILE = ROOT / "knowledge" / "replies.yaml"
+REPLIES_DIR = ROOT / "knowledge" / "replies"
 
 
 @lru_cache(maxsize=1)
-def _catalog(path: Path = REPLIES_FILE) -> dict[str, dict[str, str]]:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def catalog(directory: Path = REPLIES_DIR) -> dict[str, dict[str, str]]:
+    """All phrases by key; a key defined in two files is an error."""
+    phrases: dict[str, dict[str, str]] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            for key, entry in (yaml.safe_load(handle) or {}).items():
+                if key in phrases:
+                    raise ValueError(f"reply key {key!r} defined twice (again in {path.name})")
+                if "th" not in entry:
+                    raise ValueError(f"reply key {key!r} in {path.name} has no Thai text")
+                phrases[key] = entry
+    return phrases
 
 
 def phrase(key: str, lang: str = "th", **values: object) -> str:
     """The phrase ``key`` in ``lang`` (Thai when no translation), with placeholders filled."""
-    entry = _catalog()[key]
-    phrase = entry.get(lang) or entry["th"]
-    return phrase.format(**values) if values else phrase
+    entry = catalog()[key]
+    text = entry.get(lang) or entry["th"]
+    return text.format(**values) if values else text

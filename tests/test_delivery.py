@@ -40,7 +40,7 @@ def test_unfollow_is_recorded_and_not_answered(db_app, fake_line):
 
 
 def test_other_text_gets_short_help_with_quick_replies(db_app, fake_line):
-    messages = say(db_app, fake_line, USER, "อยากถามอะไรบางอย่างที่บอทไม่รู้จัก")
+    messages = say(db_app, fake_line, USER, "ช่วยด้วย ใช้งานยังไง")
     assert "ยังไม่แน่ใจ" in messages[0]["text"]
     assert len(messages[0]["quickReply"]["items"]) == 3
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.line import messages as m
-from bot.nlp.normalize import normalize_text
 from bot.replies import phrase
 
 if TYPE_CHECKING:
     from bot.conversation import Turn
-
-_GREETINGS = ("สวัสดี", "หวัดดี", "ดีค่ะ", "ดีครับ", "hello", "hi", "hey", "เริ่ม", "เมนู", "menu", "start")
-
 
 def main_menu(lang: str) -> list[m.Action]:
     """Quick replies for the three jobs the bot does."""
     labels = [("find_standard", "button_find_standard"), ("track_status", "button_track_status"),
               ("ask_question", "button_ask_question")]
     return [m.postback(phrase(key, lang), f"action={action}", phrase(key, lang)) for action, key in labels]
-
-
-def classify(text: str) -> str:
-    """'greeting' for hellos and menu words, otherwise 'help'."""
-    norm = normalize_text(text)
-    return "greeting" if any(norm.startswith(word) for word in _GREETINGS) else "help"
 
 
 def on_follow(turn: Turn) -> list[m.Message]:
@@ -41,13 +31,11 @@ def help(turn: Turn) -> list[m.Message]:  # noqa: A001 - the capability is calle
     return [m.text(phrase("help", turn.lang), main_menu(turn.lang))]
 
 
-def ask_product(turn: Turn) -> list[m.Message]:
-    return [m.text(phrase("ask_product", turn.lang))]
+def thanks(turn: Turn) -> list[m.Message]:
+    return [m.text(phrase("thanks", turn.lang), main_menu(turn.lang))]
 
 
-def ask_status(turn: Turn) -> list[m.Message]:
-    return [m.text(phrase("ask_status", turn.lang))]
-
-
-def ask_question(turn: Turn) -> list[m.Message]:
-    return [m.text(phrase("ask_question", turn.lang))]
+def cancel(turn: Turn) -> list[m.Message]:
+    """Leave whatever flow the user is in."""
+    turn.leave()
+    return [m.text(phrase("cancelled", turn.lang), main_menu(turn.lang))]
