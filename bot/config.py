@@ -6,6 +6,8 @@ app runs in *simulator mode*: a local chat page and a fake Messaging API.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -32,6 +34,19 @@ def database_url(raw: str | None, instance_path: Path) -> str:
     return raw
 
 
+def _instance_secret(instance_path: Path) -> str:
+    """A random key kept in instance/secret_key, so simulator sessions and hashes survive restarts."""
+    path = instance_path / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
 def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
     value = env.get(name)
     return float(value) if value not in (None, "") else default
@@ -43,6 +58,7 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
     env = os.environ
     cfg: dict[str, Any] = {
         "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "PII_HASH_KEY": env.get("PII_HASH_KEY") or None,
         "DATABASE_URL": env.get("DATABASE_URL") or None,
         "LINE_CHANNEL_SECRET": env.get("LINE_CHANNEL_SECRET") or None,
         "LINE_CHANNEL_ACCESS_TOKEN": env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
@@ -80,7 +96,7 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         cfg["LINE_CHANNEL_SECRET"] = cfg["LINE_CHANNEL_SECRET"] or secrets.token_hex(16)
         cfg["LINE_CHANNEL_ACCESS_TOKEN"] = cfg["LINE_CHANNEL_ACCESS_TOKEN"] or "simulator-token"
         cfg["LINE_API_BASE_URL"] = cfg["LINE_API_BASE_URL"] or f"http://127.0.0.1:{cfg['PORT']}/fake-line"
-        cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or secrets.token_hex(32)
+        cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or _instance_secret(instance_path)
     elif not cfg["SECRET_KEY"]:
         raise ConfigError(
             "ไม่ได้ตั้ง SECRET_KEY: โหมดใช้งานจริงต้องมีค่านี้ (สร้างได้ด้วย "
@@ -89,6 +105,9 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         )
     else:
         cfg["SESSION_COOKIE_SECURE"] = cfg.get("SESSION_COOKIE_SECURE", not cfg.get("TESTING"))
+    # Keyed hashes of phone numbers must survive restarts and SECRET_KEY rotation: set PII_HASH_KEY.
+    cfg["PII_HASH_KEY"] = cfg.get("PII_HASH_KEY") or hmac.new(
+        str(cfg["SECRET_KEY"]).encode(), b"pii-hash-key", hashlib.sha256).hexdigest()
     cfg["LINE_API_BASE_URL"] = (cfg["LINE_API_BASE_URL"] or DEFAULT_LINE_API).rstrip("/")
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["DATABASE_URL"], instance_path)
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

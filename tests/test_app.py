@@ -42,6 +42,7 @@ def test_simulator_mode_without_credentials():
                                  LINE_API_BASE_URL=None, SECRET_KEY=None, SIMULATOR=True, PORT=5123))
     assert app.config["LINE_API_BASE_URL"] == "http://127.0.0.1:5123/fake-line"
     assert len(app.config["LINE_CHANNEL_SECRET"]) == 32 and app.config["SECRET_KEY"]
+    assert (Path(app.instance_path) / "secret_key").read_text() == app.config["SECRET_KEY"]
     assert app.test_client().get("/simulator").status_code == 200
 
 
