@@ -54,7 +54,9 @@ bench-intent: $(VENV)/.dev
 	$(BIN)/python bench/bench_intent.py
 
 ## make bench-webhook: events/s accepted by gunicorn, acknowledgement latency, replies/s end to end
+## (uses Debian's wrk as the load generator when it can be installed; aiohttp otherwise)
 bench-webhook: $(VENV)/.dev postgres
+	@command -v wrk >/dev/null 2>&1 || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; 	  $$SUDO apt-get install -y -q wrk >/dev/null 2>&1 || echo "note: wrk not installed; using aiohttp only"; }
 	$(BIN)/python bench/bench_webhook.py
 
 clean:
