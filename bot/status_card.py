@@ -83,6 +83,13 @@ def latest_public_note(application: Application) -> ApplicationEvent | None:
     return next((e for e in reversed(application.events) if e.note_public and e.note.strip()), None)
 
 
+def _timeline(application: Application, today: date | None) -> Timeline:
+    """The timeline on ``today`` (default: today in Thailand), never before the last recorded stage change
+    (an officer may record a change dated tomorrow)."""
+    last_change = max((e.entered_on for e in application.events), default=application.submitted_on)
+    return timeline_of(application, max(today or today_in_thailand(), last_change))
+
+
 def _mood(timeline: Timeline) -> str:
     if timeline.finished:
         return "done" if timeline.current.key == "cert_issued" else "closed"
@@ -187,7 +194,7 @@ def _frame(application: Application, timeline: Timeline, lang: str, body: list[d
 
 def bubble(application: Application, lang: str = "th", today: date | None = None) -> dict[str, Any]:
     """The full status bubble of one application."""
-    timeline = timeline_of(application, today)
+    timeline = _timeline(application, today)
     color = COLOR[_mood(timeline)]
     office = phrase("status_card_office_name", lang, province=application.province)
     days = _days(timeline, lang)
@@ -228,7 +235,7 @@ def bubble(application: Application, lang: str = "th", today: date | None = None
 
 def summary_bubble(application: Application, lang: str = "th", today: date | None = None) -> dict[str, Any]:
     """A short bubble for the carousel, with a button that opens the full card."""
-    timeline = timeline_of(application, today)
+    timeline = _timeline(application, today)
     rows = [_row(phrase("status_card_product", lang), m.clip(application.product, SUMMARY_PRODUCT_CHARS)),
             _row(phrase("status_card_office", lang),
                  phrase("status_card_office_name", lang, province=application.province)),
@@ -293,5 +300,4 @@ def stage_change_messages(application: Application, event: ApplicationEvent, lan
         line = phrase("status_push_new", lang, **values)
     if event.note_public and event.note.strip():
         line += "\n" + phrase("status_push_note", lang, note=m.clip(event.note.strip(), NOTE_CHARS))
-    today = max(today_in_thailand(), event.entered_on)
-    return [m.text(line), card_message([application], lang, today)]
+    return [m.text(line), card_message([application], lang)]

@@ -181,3 +181,10 @@ def test_carousel_is_cut_before_it_gets_too_big(db_app, fake_line, monkeypatch):
     assert len(reply[1]["contents"]["contents"]) == 2
     assert reply[0]["text"] == phrase("status_linked_list_more", "th", count=5, shown=2)
     assert reply[1]["altText"].startswith("สถานะคำขอ 2 รายการ: 67/0005")
+
+
+def test_a_change_dated_tomorrow_still_shows(db_app, fake_line):
+    new_application(db_app, submitted=days_ago(3), stages=(("doc_check", 4),))  # recorded for tomorrow
+    card = _card_for(db_app, fake_line)
+    assert card["altText"] == "สถานะคำขอ 67/0012: ตรวจสอบเอกสาร"
+    assert format_thai_date(days_ago(-1)) in card_text(card)
