@@ -124,7 +124,14 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "find_standard": product.ask,
     "track_status": status.start,
     "ask_question": faq.ask,
+    "status_other": status.ask_other,
+    "status_show": status.show_one,
+    "status_unlink_ask": status.unlink,
+    "status_unlink": status.unlink_chosen,
+    "status_unlink_keep": status.unlink_kept,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text.
-FLOWS: dict[str, Handler] = {}
+FLOWS: dict[str, Handler] = {
+    status.FLOW: status.on_text,
+}
