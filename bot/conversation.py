@@ -84,7 +84,8 @@ def respond(turn: Turn) -> list[Message]:
 def route_text(turn: Turn) -> list[Message]:
     """Route typed text: "cancel" always wins, then an active flow, else the intent's handler."""
     turn.intent = get_brain().classifier.classify(turn.incoming.text)
-    turn.user.language = turn.intent.lang
+    if any(ch.isalpha() for ch in turn.incoming.text):  # "5678" says nothing about the language
+        turn.user.language = turn.intent.lang
     state = turn.state()
     if state is not None and turn.intent.intent != "cancel" and state.flow in FLOWS:
         return FLOWS[state.flow](turn)
