@@ -124,7 +124,11 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "find_standard": product.ask,
     "track_status": status.start,
     "ask_question": faq.ask,
+    "pick_standard": product.pick,
+    "none_fits": product.none_fits,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text.
-FLOWS: dict[str, Handler] = {}
+FLOWS: dict[str, Handler] = {
+    product.FLOW: product.on_flow_text,
+}
