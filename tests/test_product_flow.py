@@ -262,3 +262,11 @@ def test_strange_and_huge_input_gets_a_valid_answer(app, fake_line):
     for text in ("\u200b\u200bหมูยอ\u200b", "🐷🐷🐷 หมูยอ 🐷", "ก" * 4900, "น้ำพริก " * 600):
         messages = checked(say(app, fake_line, USER, text))
         assert messages
+
+
+def test_card_without_scope_keywords_shows_example_kinds(app, fake_line):
+    messages = checked(say(app, fake_line, USER, "ทำน้ำพริกแกงขายค่ะ"))
+    texts = bubble_texts(carousel(messages)[0])
+    assert "เช่น น้ำพริกแกงเผ็ด, พริกแกงเผ็ด, น้ำพริกแกงเขียวหวาน" in " ".join(texts)
+    mask = checked(say(app, fake_line, USER, "ขายหน้ากากผ้าค่ะ"))  # neither keywords nor examples
+    assert phrase("product_card_scope_unknown") in bubble_texts(carousel(mask)[0])

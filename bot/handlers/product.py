@@ -55,6 +55,8 @@ WHERE_INSTEAD = {
     "service": "product_where_service", "finance": "product_where_service", "real_estate": "product_where_service",
 }
 FOOD_CATEGORIES = frozenset({"food", "drink"})
+# Alias sources that name kinds of product a standard covers (knowledge/README.md).
+EXAMPLE_ALIAS_SOURCES = frozenset({"scope", "subtype"})
 # While in the flow, a message with no product in it goes to these intents instead.
 OTHER_INTENTS = frozenset({"greeting", "thanks", "cancel", "status", "unlink", "standard_lookup", "category",
                            "officer", "faq"})
@@ -240,9 +242,7 @@ def _bubble(record: StandardRecord, for_product: str | None, lang: str) -> dict[
         body.append(_text(phrase("product_card_edition", lang, older=", ".join(older)), size="xxs", color="#888888"))
     body.append(_text(phrase("product_card_category", lang, category=_category_label(record.category, lang)),
                       size="sm", color="#555555"))
-    scope = ", ".join(record.keywords)
-    body.append(_text(phrase("product_card_scope", lang, scope=_clip(scope, MAX_SCOPE_CHARS)) if scope
-                      else phrase("product_card_scope_unknown", lang), size="sm"))
+    body.append(_text(_scope_line(record, lang), size="sm"))
     if record.source:
         body.append(_text(phrase("product_card_source", lang, source=_host(record.source)), size="xxs",
                           color="#AAAAAA"))
@@ -259,6 +259,17 @@ def _bubble(record: StandardRecord, for_product: str | None, lang: str) -> dict[
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
         "footer": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": footer},
     }
+
+
+def _scope_line(record: StandardRecord, lang: str) -> str:
+    """What the standard covers: its scope keywords, else example kinds from the aliases file."""
+    if record.keywords:
+        return phrase("product_card_scope", lang, scope=_clip(", ".join(record.keywords), MAX_SCOPE_CHARS))
+    examples = [a.alias for a in get_brain().bundle.aliases
+                if a.number == record.number and a.source in EXAMPLE_ALIAS_SOURCES]
+    if examples:
+        return phrase("product_card_examples", lang, examples=_clip(", ".join(examples[:6]), MAX_SCOPE_CHARS))
+    return phrase("product_card_scope_unknown", lang)
 
 
 def _text(value: str, **style: str) -> dict[str, Any]:
