@@ -148,7 +148,7 @@ def _cards_answer(turn: Turn, text: str, result: MatchResult, covered: list[Prod
         intro = phrase("product_intro_choose_one", lang, products=products)
     else:
         intro = phrase("product_intro_choose", lang, products=products, count=len(cards))
-    bubbles = [_bubble(rec, part.phrase if several else None, lang) for part, rec in cards]
+    bubbles = [standard_bubble(rec, part.phrase if several else None, lang) for part, rec in cards]
     alt = phrase("product_alt", lang, codes=", ".join(f"{rec.code} {rec.name}" for _, rec in cards))
     messages: list[m.Message] = [m.text(intro), m.flex(alt, m.carousel(bubbles))]
     messages.extend(_uncovered_notes(turn, text, known, lang))
@@ -229,8 +229,9 @@ def _older_editions(record: StandardRecord) -> list[str]:
     return [s.code for s in get_brain().bundle.standards if s.number == record.number and s.year < record.year]
 
 
-def _bubble(record: StandardRecord, for_product: str | None, lang: str) -> dict[str, Any]:
-    """One Flex card: code (current edition), name, category, scope, TISI list and source links."""
+def standard_bubble(record: StandardRecord, for_product: str | None, lang: str) -> dict[str, Any]:
+    """One Flex card: code (current edition), name, category, scope, TISI list and source links,
+    with a "choose this" button (``action=pick_standard``). Reusable for look-ups by code."""
     body: list[dict[str, Any]] = []
     if for_product:
         body.append(_text(phrase("product_card_for", lang, product=_clip(for_product, 40)), size="xs",
