@@ -119,7 +119,7 @@ def _answer(turn: Turn, in_flow: bool) -> list[m.Message]:
             return ask(turn)  # "ขอ มผช. ค่ะ": a product question without a product
     covered = [p for p in known if p.verdict in (MATCH, CHOOSE)]
     if covered:
-        return _cards_answer(turn, text, result, covered, known)
+        return _cards_answer(turn, text, covered, known)
     return _not_covered_answer(turn, text, result, known)
 
 
@@ -129,8 +129,7 @@ def _belongs_elsewhere(intent: str, confidence: float) -> bool:
     return intent in OTHER_INTENTS
 
 
-def _cards_answer(turn: Turn, text: str, result: MatchResult, covered: list[ProductMatch],
-                  known: list[ProductMatch]) -> list[m.Message]:
+def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: list[ProductMatch]) -> list[m.Message]:
     lang = turn.lang
     several = len(covered) > 1
     picked = _pick_cards(covered)
@@ -177,14 +176,16 @@ def _pick_cards(covered: list[ProductMatch]) -> list[tuple[ProductMatch, Candida
 
 def _uncovered_notes(turn: Turn, text: str, known: list[ProductMatch], lang: str) -> list[m.Message]:
     """Short notes (and counts) for products of the same message that the cards do not cover."""
-    notes = []
     missing = [p for p in known if p.verdict not in (MATCH, CHOOSE)]
-    for verdict, key, kind in ((NOT_COMMUNITY_PRODUCT, "product_also_not_community", unmatched.NOT_COMMUNITY),
-                               (None, "product_also_uncovered", unmatched.NOT_IN_KNOWLEDGE)):
-        parts = [p for p in missing if (p.verdict == NOT_COMMUNITY_PRODUCT) == (verdict is not None)]
+    groups = (([p for p in missing if p.verdict == NOT_COMMUNITY_PRODUCT], "product_also_not_community",
+               unmatched.NOT_COMMUNITY),
+              ([p for p in missing if p.verdict != NOT_COMMUNITY_PRODUCT], "product_also_uncovered",
+               unmatched.NOT_IN_KNOWLEDGE))
+    notes = []
+    for parts, key, kind in groups:
         if parts:
             products = _products(parts)
-            unmatched.record_unmatched(turn.session, kind, _clip(products, 500), text, turn.now)
+            unmatched.record_unmatched(turn.session, kind, products, text, turn.now)
             notes.append(m.text(phrase(key, lang, products=products, url=TISI_STANDARD_LIST_URL)))
     return notes
 
@@ -196,14 +197,14 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     community = [p for p in known if p.verdict != NOT_COMMUNITY_PRODUCT]
     if known and not community:
         products = _products(known)
-        unmatched.record_unmatched(turn.session, unmatched.NOT_COMMUNITY, _clip(products, 500), text, turn.now)
+        unmatched.record_unmatched(turn.session, unmatched.NOT_COMMUNITY, products, text, turn.now)
         lines = [phrase("product_not_community", lang, products=products)]
         for key in dict.fromkeys(WHERE_INSTEAD.get(p.detail, "product_where_other") for p in known):
             lines.append(phrase(key, lang))
         return [m.text("\n\n".join(lines), _not_covered_actions(lang))]
     parts = community or list(result.parts)
     products = _products(parts) if parts else _clip(text, MAX_PRODUCT_CHARS)
-    normalized = _clip(_products(community), 500) if community else _normalized(text)
+    normalized = _products(community) if community else _normalized(text)
     unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, normalized, text, turn.now)
     lines = [phrase("product_not_in_knowledge", lang, products=products, url=TISI_STANDARD_LIST_URL,
                     count=len(get_brain().matcher.current))]
