@@ -84,7 +84,8 @@ def respond(turn: Turn) -> list[Message]:
 def route_text(turn: Turn) -> list[Message]:
     """Route typed text: "cancel" always wins, then an active flow, else the intent's handler."""
     turn.intent = get_brain().classifier.classify(turn.incoming.text)
-    turn.user.language = turn.intent.lang
+    if any(ch.isalpha() for ch in turn.incoming.text):  # "5678" says nothing about the language
+        turn.user.language = turn.intent.lang
     state = turn.state()
     if state is not None and turn.intent.intent != "cancel" and state.flow in FLOWS:
         return FLOWS[state.flow](turn)
@@ -126,9 +127,15 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "ask_question": faq.ask,
     "pick_standard": product.pick,
     "none_fits": product.none_fits,
+    "status_other": status.ask_other,
+    "status_show": status.show_one,
+    "status_unlink_ask": status.unlink,
+    "status_unlink": status.unlink_chosen,
+    "status_unlink_keep": status.unlink_kept,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text.
 FLOWS: dict[str, Handler] = {
     product.FLOW: product.on_flow_text,
+    status.FLOW: status.on_text,
 }
