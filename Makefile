@@ -21,6 +21,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 ## without LINE credentials, the chat simulator at http://127.0.0.1:5000/simulator
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
+	$(FLASK) knowledge load
 	$(FLASK) serve
 
 ## make test: the whole suite (SQLite + PostgreSQL + a real browser)

@@ -73,6 +73,7 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
         "REPLY_TOKEN_MAX_AGE_SECONDS": _env_float(env, "REPLY_TOKEN_MAX_AGE_SECONDS", 50.0),
         "KNOWLEDGE_DIR": env.get("KNOWLEDGE_DIR") or str(ROOT / "knowledge"),
+        "KNOWLEDGE_REFRESH_SECONDS": _env_float(env, "KNOWLEDGE_REFRESH_SECONDS", 5.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "TESTING": False,

@@ -125,6 +125,8 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "find_standard": product.ask,
     "track_status": status.start,
     "ask_question": faq.ask,
+    "pick_standard": product.pick,
+    "none_fits": product.none_fits,
     "status_other": status.ask_other,
     "status_show": status.show_one,
     "status_unlink_ask": status.unlink,
@@ -134,5 +136,6 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
 
 # An active flow (ConversationState.flow) gets the user's next text.
 FLOWS: dict[str, Handler] = {
+    product.FLOW: product.on_flow_text,
     status.FLOW: status.on_text,
 }

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.brain import refresh_brain
 from bot.conversation import Turn, respond
 from bot.db import db, utcnow
 from bot.incoming import Incoming
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 def dispatch_next(max_attempts: int = 5) -> bool:
     """Handle the oldest due event; return False when there is none."""
+    refresh_brain()  # new standards or aliases since the last check? (cheap; rebuilds only on change)
     session = db.session
     event = session.execute(
         select(InboundEvent)

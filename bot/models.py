@@ -147,7 +147,7 @@ class UnmatchedQuery(db.Model):
     __table_args__ = (UniqueConstraint("kind", "normalized"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(24))  # not_in_knowledge | low_confidence | not_community | faq
+    kind: Mapped[str] = mapped_column(String(24))  # not_in_knowledge | low_confidence | not_community | none_fits | faq
     normalized: Mapped[str] = mapped_column(String(500))
     example: Mapped[str] = mapped_column(String(500))
     count: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,20 +1,344 @@
-"""Which standard fits my product (issue #4: matcher-backed answers come here)."""
+"""Which มผช. fits my product: the matcher's answer as cards, next steps, and honest "not covered".
+
+Entry points: a typed product question (intent ``product_standard``), any text while the user is in
+the ``product`` flow (entered by the menu button ``action=find_standard`` or after the cards), and
+the postbacks ``action=pick_standard&n=<number>`` and ``action=none_fits``.
+
+Cards: each product the message names gets its own candidates (one for a confident match, up to
+:data:`PER_PRODUCT` for a short list), taken in turns so every product is visible, at most
+:data:`MAX_CARDS` in all. Six cards keep the carousel readable on a phone, leave room for one
+"pick" quick reply per card plus "none fits" (LINE allows 13), and stay far below LINE's carousel
+limits (12 bubbles, 50 KB).
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from urllib.parse import urlparse
+from typing import TYPE_CHECKING, Any
 
+from bot import unmatched
+from bot.brain import get_brain
+from bot.knowledge_store import TISI_STANDARD_LIST_URL
 from bot.line import messages as m
+from bot.nlp.categories import load_categories
+from bot.nlp.faq import FaqDocument
+from bot.nlp.records import (
+    CHOOSE,
+    MATCH,
+    NOT_COMMUNITY_PRODUCT,
+    UNKNOWN,
+    Candidate,
+    MatchResult,
+    ProductMatch,
+    StandardRecord,
+)
 from bot.replies import phrase
 
 if TYPE_CHECKING:
     from bot.conversation import Turn
 
+FLOW = "product"
+PER_PRODUCT = 3
+MAX_CARDS = 6
+MAX_SCOPE_CHARS = 160
+MAX_PRODUCT_CHARS = 60
+# Below this a "choose" answer is counted as low confidence for officers.
+LOW_CONFIDENCE_BELOW = 0.8
+# The FAQ entries quoted as next steps, with their headings (facts stay in knowledge/faq.yaml).
+NEXT_STEPS = (("where_to_apply", "product_next_steps_where"), ("documents", "product_next_steps_documents"),
+              ("forms", "product_next_steps_forms"), ("duration", "product_next_steps_time"))
+# Where to go instead, by the kind of a non-community product (knowledge/not_community_products.csv).
+WHERE_INSTEAD = {
+    "medicine": "product_where_fda", "drug": "product_where_fda", "medical_device": "product_where_fda",
+    "vehicle": "product_where_tis", "vehicle_part": "product_where_tis", "appliance": "product_where_tis",
+    "electronics": "product_where_tis", "construction": "product_where_tis",
+    "service": "product_where_service", "finance": "product_where_service", "real_estate": "product_where_service",
+}
+FOOD_CATEGORIES = frozenset({"food", "drink"})
+# Alias sources that name kinds of product a standard covers (knowledge/README.md).
+EXAMPLE_ALIAS_SOURCES = frozenset({"scope", "subtype"})
+# While in the flow, a message with no product in it goes to these intents instead.
+OTHER_INTENTS = frozenset({"greeting", "thanks", "cancel", "status", "unlink", "standard_lookup", "category",
+                           "officer", "faq"})
+FAQ_CONFIDENCE_TO_LEAVE = 0.5
 
+
+# ---------------------------------------------------------------- entry points
 def ask(turn: Turn) -> list[m.Message]:
-    """The menu button: ask for the product's name."""
+    """The menu button: ask for the product's name; the next text goes to the matcher."""
+    turn.enter(FLOW, "ask")
     return [m.text(phrase("ask_product", turn.lang))]
 
 
 def on_question(turn: Turn) -> list[m.Message]:
-    """A product question (placeholder until the matcher conversation lands)."""
-    return ask(turn)
+    """A typed product question (intent ``product_standard``)."""
+    return _answer(turn, in_flow=False)
+
+
+def on_flow_text(turn: Turn) -> list[m.Message]:
+    """Text while in the product flow: another product name (or something else entirely)."""
+    return _answer(turn, in_flow=True)
+
+
+def pick(turn: Turn) -> list[m.Message]:
+    """``action=pick_standard&n=<number>``: the next steps for that standard."""
+    record = _current(turn.postback.get("n", ""))
+    if record is None:
+        turn.enter(FLOW, "ask")
+        return [m.text(phrase("product_unknown_standard", turn.lang))]
+    turn.leave()
+    body = "\n\n".join([phrase("product_next_steps_intro", turn.lang, code=record.code, name=record.name),
+                        *_next_steps(get_brain().faq, turn.lang), phrase("product_next_steps_outro", turn.lang)])
+    return [m.text(body, _after_pick_actions(turn.lang))]
+
+
+def none_fits(turn: Turn) -> list[m.Message]:
+    """``action=none_fits``: count the query for officers and point to the full list."""
+    state = turn.state()
+    query = str(state.data.get("query", "")) if state is not None and state.flow == FLOW else ""
+    if query:
+        unmatched.record_unmatched(turn.session, unmatched.NONE_FITS, _normalized(query), query, turn.now)
+    turn.enter(FLOW, "ask")
+    return [m.text(phrase("product_none_fits", turn.lang, url=TISI_STANDARD_LIST_URL),
+                   _not_covered_actions(turn.lang))]
+
+
+# ---------------------------------------------------------------- answering a product message
+def _answer(turn: Turn, in_flow: bool) -> list[m.Message]:
+    text = turn.incoming.text
+    result = get_brain().matcher.match(text, k=PER_PRODUCT)
+    known = [p for p in result.parts if p.verdict != UNKNOWN]
+    if not known:
+        intent = turn.intent
+        if in_flow and intent is not None and _belongs_elsewhere(intent.intent, intent.confidence):
+            from bot.conversation import INTENTS  # late import: conversation imports this module
+
+            turn.leave()
+            return INTENTS[intent.intent](turn)
+        if not in_flow and not (intent and intent.entities.get("product")) and not result.parts:
+            return ask(turn)  # "ขอ มผช. ค่ะ": a product question without a product
+    covered = [p for p in known if p.verdict in (MATCH, CHOOSE)]
+    if covered:
+        return _cards_answer(turn, text, covered, known)
+    return _not_covered_answer(turn, text, result, known)
+
+
+def _belongs_elsewhere(intent: str, confidence: float) -> bool:
+    if intent == "faq":
+        return confidence >= FAQ_CONFIDENCE_TO_LEAVE
+    return intent in OTHER_INTENTS
+
+
+def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: list[ProductMatch]) -> list[m.Message]:
+    lang = turn.lang
+    several = len(covered) > 1
+    picked = _pick_cards(covered)
+    records = [(part, _record(c.number)) for part, c in picked]
+    cards = [(part, rec) for part, rec in records if rec is not None]
+    if any(p.verdict == CHOOSE and (not p.candidates or p.candidates[0].score < LOW_CONFIDENCE_BELOW)
+           for p in covered):
+        unmatched.record_unmatched(turn.session, unmatched.LOW_CONFIDENCE, _normalized(text), text, turn.now)
+    products = _products(covered)
+    if several:
+        intro = phrase("product_intro_many", lang, products=products)
+    elif covered[0].verdict == MATCH:
+        intro = phrase("product_intro_match", lang)
+    elif len(cards) == 1:
+        intro = phrase("product_intro_choose_one", lang, products=products)
+    else:
+        intro = phrase("product_intro_choose", lang, products=products, count=len(cards))
+    bubbles = [standard_bubble(rec, part.phrase if several else None, lang) for part, rec in cards]
+    alt = phrase("product_alt", lang, codes=", ".join(f"{rec.code} {rec.name}" for _, rec in cards))
+    messages: list[m.Message] = [m.text(intro), m.flex(alt, m.carousel(bubbles))]
+    messages.extend(_uncovered_notes(turn, text, known, lang))
+    turn.enter(FLOW, "choose", {"query": text[:500], "numbers": [rec.number for _, rec in cards]})
+    quick = [m.postback(phrase("product_quick_pick", lang, name=rec.name), f"action=pick_standard&n={rec.number}",
+                        phrase("product_pick_display", lang, code=rec.code, name=rec.name)) for _, rec in cards]
+    quick.append(m.postback(phrase("product_quick_none_fits", lang), "action=none_fits",
+                            phrase("product_none_fits_display", lang)))
+    messages[-1] = m.with_quick_replies(messages[-1], quick)
+    return messages
+
+
+def _pick_cards(covered: list[ProductMatch]) -> list[tuple[ProductMatch, Candidate]]:
+    """Each product's candidates in turns (best of each first), no standard twice, ≤ MAX_CARDS."""
+    out: list[tuple[ProductMatch, Candidate]] = []
+    seen: set[int] = set()
+    for depth in range(PER_PRODUCT):
+        for part in covered:
+            if depth < len(part.candidates) and len(out) < MAX_CARDS:
+                cand = part.candidates[depth]
+                if cand.number not in seen:
+                    seen.add(cand.number)
+                    out.append((part, cand))
+    return out
+
+
+def _uncovered_notes(turn: Turn, text: str, known: list[ProductMatch], lang: str) -> list[m.Message]:
+    """Short notes (and counts) for products of the same message that the cards do not cover."""
+    missing = [p for p in known if p.verdict not in (MATCH, CHOOSE)]
+    groups = (([p for p in missing if p.verdict == NOT_COMMUNITY_PRODUCT], "product_also_not_community",
+               unmatched.NOT_COMMUNITY),
+              ([p for p in missing if p.verdict != NOT_COMMUNITY_PRODUCT], "product_also_uncovered",
+               unmatched.NOT_IN_KNOWLEDGE))
+    notes = []
+    for parts, key, kind in groups:
+        if parts:
+            products = _products(parts)
+            unmatched.record_unmatched(turn.session, kind, products, text, turn.now)
+            notes.append(m.text(phrase(key, lang, products=products, url=TISI_STANDARD_LIST_URL)))
+    return notes
+
+
+def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[ProductMatch]) -> list[m.Message]:
+    """Nothing we can propose: explain honestly, never claim that no standard exists."""
+    lang = turn.lang
+    turn.enter(FLOW, "ask")
+    community = [p for p in known if p.verdict != NOT_COMMUNITY_PRODUCT]
+    if known and not community:
+        products = _products(known)
+        unmatched.record_unmatched(turn.session, unmatched.NOT_COMMUNITY, products, text, turn.now)
+        lines = [phrase("product_not_community", lang, products=products)]
+        for key in dict.fromkeys(WHERE_INSTEAD.get(p.detail, "product_where_other") for p in known):
+            lines.append(phrase(key, lang))
+        return [m.text("\n\n".join(lines), _not_covered_actions(lang))]
+    parts = community or list(result.parts)
+    products = _products(parts) if parts else _clip(text, MAX_PRODUCT_CHARS)
+    normalized = _products(community) if community else _normalized(text)
+    unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, normalized, text, turn.now)
+    lines = [phrase("product_not_in_knowledge", lang, products=products, url=TISI_STANDARD_LIST_URL,
+                    count=len(get_brain().matcher.current))]
+    if any(p.detail in FOOD_CATEGORIES for p in community):
+        lines.append(phrase("product_food_needs_fda", lang))
+    return [m.text("\n\n".join(lines), _not_covered_actions(lang))]
+
+
+# ---------------------------------------------------------------- pieces
+def _current(raw: str) -> StandardRecord | None:
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return _record(number)
+
+
+def _record(number: int) -> StandardRecord | None:
+    return get_brain().matcher.current.get(number)
+
+
+def _older_editions(record: StandardRecord) -> list[str]:
+    return [s.code for s in get_brain().bundle.standards if s.number == record.number and s.year < record.year]
+
+
+def standard_bubble(record: StandardRecord, for_product: str | None, lang: str) -> dict[str, Any]:
+    """One Flex card: code (current edition), name, category, scope, TISI list and source links,
+    with a "choose this" button (``action=pick_standard``). Reusable for look-ups by code."""
+    body: list[dict[str, Any]] = []
+    if for_product:
+        body.append(_text(phrase("product_card_for", lang, product=_clip(for_product, 40)), size="xs",
+                          color="#888888"))
+    body.append(_text(record.code, size="sm", color="#1B7F3B", weight="bold"))
+    body.append(_text(record.name, size="lg", weight="bold"))
+    older = _older_editions(record)
+    if older:
+        body.append(_text(phrase("product_card_edition", lang, older=", ".join(older)), size="xxs", color="#888888"))
+    body.append(_text(phrase("product_card_category", lang, category=_category_label(record.category, lang)),
+                      size="sm", color="#555555"))
+    body.append(_text(_scope_line(record, lang), size="sm"))
+    if record.source:
+        body.append(_text(phrase("product_card_source", lang, source=_host(record.source)), size="xxs",
+                          color="#AAAAAA"))
+    footer: list[dict[str, Any]] = [
+        _button(m.postback(phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
+                           phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"),
+        _button(m.link(phrase("product_button_tisi_list", lang), TISI_STANDARD_LIST_URL), "link"),
+    ]
+    if record.source.startswith(("https://", "http://")) and record.source != TISI_STANDARD_LIST_URL:
+        footer.append(_button(m.link(phrase("product_button_source", lang), record.source), "link"))
+    return {
+        "type": "bubble",
+        "size": "kilo",
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": footer},
+    }
+
+
+def _scope_line(record: StandardRecord, lang: str) -> str:
+    """What the standard covers: its scope keywords, else example kinds from the aliases file."""
+    if record.keywords:
+        return phrase("product_card_scope", lang, scope=_clip(", ".join(record.keywords), MAX_SCOPE_CHARS))
+    examples = [a.alias for a in get_brain().bundle.aliases
+                if a.number == record.number and a.source in EXAMPLE_ALIAS_SOURCES]
+    if examples:
+        return phrase("product_card_examples", lang, examples=_clip(", ".join(examples[:6]), MAX_SCOPE_CHARS))
+    return phrase("product_card_scope_unknown", lang)
+
+
+def _text(value: str, **style: str) -> dict[str, Any]:
+    return {"type": "text", "text": value, "wrap": True, **style}
+
+
+def _button(action: m.Action, style: str) -> dict[str, Any]:
+    return {"type": "button", "style": style, "height": "sm", "action": action}
+
+
+def _host(url: str) -> str:
+    return urlparse(url).netloc or _clip(url, 60)
+
+
+@lru_cache(maxsize=1)
+def _category_labels() -> dict[str, tuple[str, str]]:
+    return {c.key: (c.label_th, c.label_en) for c in load_categories()}
+
+
+def _category_label(key: str, lang: str) -> str:
+    labels = _category_labels().get(key)
+    if labels is None:
+        return key or "-"
+    return labels[1] if lang == "en" else labels[0]
+
+
+def _next_steps(faq: FaqDocument, lang: str) -> list[str]:
+    """The FAQ answers about applying, with a mark on unconfirmed ones and the FAQ's note once."""
+    entries = {e.id: e for e in faq.entries}
+    sections, hedged = [], False
+    for entry_id, heading in NEXT_STEPS:
+        entry = entries.get(entry_id)
+        if entry is None:
+            continue
+        mark = phrase("product_unverified_mark", lang) if entry.unverified else ""
+        hedged = hedged or entry.unverified
+        answer = entry.answer_en if lang == "en" else entry.answer_th
+        sections.append(f"{phrase(heading, lang)}{mark}\n{answer}")
+    if hedged:
+        sections.append(faq.unverified_note_en if lang == "en" else faq.unverified_note_th)
+    return sections
+
+
+def _after_pick_actions(lang: str) -> list[m.Action]:
+    return [m.postback(phrase("button_track_status", lang), "action=track_status", phrase("button_track_status", lang)),
+            m.postback(phrase("button_ask_question", lang), "action=ask_question", phrase("button_ask_question", lang)),
+            m.postback(phrase("product_quick_other_product", lang), "action=find_standard",
+                       phrase("product_quick_other_product", lang))]
+
+
+def _not_covered_actions(lang: str) -> list[m.Action]:
+    return [m.link(phrase("product_button_tisi_list", lang), TISI_STANDARD_LIST_URL),
+            m.postback(phrase("button_ask_question", lang), "action=ask_question", phrase("button_ask_question", lang)),
+            m.postback(phrase("button_track_status", lang), "action=track_status", phrase("button_track_status", lang))]
+
+
+def _products(parts: list[ProductMatch]) -> str:
+    return _clip(", ".join(dict.fromkeys(p.phrase for p in parts)), MAX_PRODUCT_CHARS)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _normalized(text: str) -> str:
+    """The message without chat words (particles, "ทำ…ขาย", "ต้องขอ มผช. อะไร"), for counting."""
+    prepared = get_brain().matcher.preprocessor.prepare(text)
+    words = [p.display for p in prepared.phrases] + [f"มผช. {r.number}" for r in prepared.refs]
+    return _clip(" ".join(words) or prepared.normalized, 500)
