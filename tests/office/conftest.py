@@ -55,3 +55,16 @@ def office(db_app):
             apps[province] = application.number
         db.session.commit()
     return {"tokens": tokens, "apps": apps, "followers": {"เชียงใหม่": "U" + "1" * 32, "ลำพูน": "U" + "2" * 32}}
+
+
+@pytest.fixture
+def pg_app(postgres_url, line_api_url):
+    """The app on PostgreSQL only (for several worker processes sharing the outbox)."""
+    from tests.conftest import _make_app, _truncate_all
+
+    application = _make_app(postgres_url, line_api_url)
+    _truncate_all(application)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
