@@ -8,28 +8,23 @@ API has accepted the last one. Prints figures; asserts nothing. Run with `make b
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
 from pathlib import Path
 
 import psycopg
-from werkzeug import Request
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import app_env, bench_database, fake_line_server  # noqa: E402
 from bot.simulator.fake_line import FakeLine  # noqa: E402
 
-SECRET, TOKEN = "bench-secret", "bench-token"
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 MESSAGE = ('[{"type": "text", "text": "คำขอเลขที่ 67/0012 (น้ำพริกแกง) อยู่ในขั้นตอน \\"ตรวจสอบเอกสาร\\" '
            'แล้วค่ะ"}]')
 
@@ -80,35 +75,18 @@ def run(db_url: str, env: dict[str, str], fake: FakeLine, workers: int, count: i
 
 
 def main() -> None:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pushes", type=int, default=4000)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker-process counts to run")
     args = parser.parse_args()
-
-    fake = FakeLine(access_token=TOKEN)
-    line_server = make_server("127.0.0.1", 0, lambda environ, start: fake.handle(Request(environ))(environ, start),
-                              threaded=True)
-    threading.Thread(target=line_server.serve_forever, daemon=True).start()
-    line_url = f"http://127.0.0.1:{line_server.server_port}"
-
-    name = f"tcps_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    env = {**os.environ, "DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-           "LINE_API_BASE_URL": line_url, "SECRET_KEY": "bench", "WORKER_IDLE_SECONDS": "0.05"}
-    try:
+    with fake_line_server() as (fake, line_url), bench_database() as db_url:
+        env = app_env(db_url, line_url)
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
         print(f"cores: {os.cpu_count()}; PostgreSQL; fake LINE API = werkzeug threaded server in this process "
               f"(it shares the cores with the workers and the database)")
         for i, workers in enumerate(int(w) for w in args.workers.split(",")):
             run(db_url, env, fake, workers, args.pushes, tag=f"{i:x}")
-    finally:
-        line_server.shutdown()
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
