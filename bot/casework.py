@@ -173,7 +173,8 @@ def move_stage(session: Session, officer: Officer, number: str, stage: Any, note
 
 # ---- searching and counting ---------------------------------------------------------------------------
 SORTS = {
-    "updated": Application.updated_at, "number": Application.number, "submitted": Application.submitted_on,
+    "updated": Application.updated_at, "entered": Application.stage_entered_on, "number": Application.number,
+    "submitted": Application.submitted_on,
     "due": Application.due_on, "stage": Application.stage, "product": Application.product,
     "applicant": Applicant.name,
 }

@@ -68,3 +68,10 @@ def pg_app(postgres_url, line_api_url):
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def pushed(fake, user: str) -> list[str]:
+    """Each push to ``user`` as JSON text: the assertions hold for a plain text or a Flex status card."""
+    import json
+
+    return [json.dumps(d.messages, ensure_ascii=False) for d in fake.messages_for(user)]

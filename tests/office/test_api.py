@@ -10,6 +10,7 @@ from bot.applications import today_in_thailand
 from bot.db import db
 from bot.models import ApiToken, Application, OutboundMessage
 from tests.helpers import drain
+from tests.office.conftest import pushed
 
 NEW = {"number": "๖๗/๐๐๕๐", "applicant_name": "วิสาหกิจชุมชนบ้านโป่ง", "phone": "+66 81 234 5678",
        "province": "จังหวัดเชียงใหม่", "product": "ข้าวแต๋น", "standard_number": 129,
@@ -46,9 +47,9 @@ def test_create_get_list_and_patch_push_to_followers(db_app, office, fake_line):
     assert patched.json["history"][-1]["note"] == "รับเอกสารครบแล้ว"
     drain(db_app)
     follower = office["followers"]["เชียงใหม่"]
-    texts = fake_line.texts_for(follower)
-    assert len(texts) == 1 and "67/0012" in texts[0] and "รับเอกสารครบแล้ว" in texts[0]
-    assert fake_line.texts_for(office["followers"]["ลำพูน"]) == []
+    [push] = pushed(fake_line, follower)
+    assert "67/0012" in push and "รับเอกสารครบแล้ว" in push
+    assert pushed(fake_line, office["followers"]["ลำพูน"]) == []
 
 
 def test_401_without_or_with_a_bad_or_revoked_token(db_app, office):

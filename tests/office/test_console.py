@@ -11,7 +11,7 @@ from bot.db import db, utcnow
 from bot.models import (Application, KnowledgeVersion, LoginAttempt, OutboundMessage, StandardAlias,
                         UnmatchedQuery)
 from tests.helpers import drain
-from tests.office.conftest import PASSWORD, csrf_from, login, new_application
+from tests.office.conftest import PASSWORD, csrf_from, login, new_application, pushed
 
 
 def page(client, path: str) -> tuple[int, str]:
@@ -137,8 +137,8 @@ def test_detail_and_stage_change_with_public_note_pushes_once(db_app, office, fa
     assert "ส่งแจ้งเตือนทาง LINE ถึงผู้ติดตาม 1 คน" in html and "นัดตรวจเอกสารวันจันทร์" in html
     assert "ผู้ยื่นเห็น" in html
     drain(db_app)
-    texts = fake_line.texts_for(office["followers"]["เชียงใหม่"])
-    assert len(texts) == 1 and "นัดตรวจเอกสารวันจันทร์" in texts[0]
+    [push] = pushed(fake_line, office["followers"]["เชียงใหม่"])
+    assert "นัดตรวจเอกสารวันจันทร์" in push and "67/0012" in push
 
     # A move the stage book does not allow is refused with the reason, and nothing is stored.
     refused = client.post("/console/applications/67/0012/stage", data={
@@ -155,8 +155,8 @@ def test_private_note_is_not_sent(db_app, office, fake_line):
     client.post("/console/applications/67/0012/stage", data={
         "stage": "doc_check", "note": "ผู้ยื่นโทรมาตามงาน", "csrf_token": csrf_from(html)})
     drain(db_app)
-    texts = fake_line.texts_for(office["followers"]["เชียงใหม่"])
-    assert len(texts) == 1 and "ผู้ยื่นโทรมาตามงาน" not in texts[0]
+    [push] = pushed(fake_line, office["followers"]["เชียงใหม่"])
+    assert "67/0012" in push and "ผู้ยื่นโทรมาตามงาน" not in push
 
 
 def test_dashboard_counts_overdue_and_failed_notifications(db_app, office):

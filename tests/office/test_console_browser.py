@@ -10,7 +10,7 @@ import pytest
 
 from bot.worker import start_threads
 from tests.conftest import LiveServer
-from tests.office.conftest import PASSWORD
+from tests.office.conftest import PASSWORD, pushed
 from tests.test_simulator import browser  # noqa: F401  (the Playwright fixture)
 
 
@@ -54,8 +54,8 @@ def test_officer_logs_in_changes_a_stage_and_the_push_arrives(db_app, office, fa
         assert wait_for(lambda: len(fake_line.messages_for(follower)) == 1), "the push never reached LINE"
         [delivery] = fake_line.messages_for(follower)
         assert delivery.via == "push" and delivery.retry_key
-        text = " ".join(fake_line.texts_for(follower))
-        assert "67/0012" in text and "ได้รับเอกสารครบแล้ว" in text
+        [push] = pushed(fake_line, follower)
+        assert "67/0012" in push and "ได้รับเอกสารครบแล้ว" in push
 
         page.goto(server.url + "/console/")
         assert page.locator("#stage-counts [data-stage=doc_check] b").inner_text() == "1"
