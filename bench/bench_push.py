@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import app_env, bench_database, fake_line_server  # noqa: E402
+from bench.harness import app_env, bench_database, fake_line_server, stop_processes  # noqa: E402
 from bot.simulator.fake_line import FakeLine  # noqa: E402
 
 MESSAGE = ('[{"type": "text", "text": "คำขอเลขที่ 67/0012 (น้ำพริกแกง) อยู่ในขั้นตอน \\"ตรวจสอบเอกสาร\\" '
@@ -59,11 +58,7 @@ def run(db_url: str, env: dict[str, str], fake: FakeLine, workers: int, count: i
         seconds = time.perf_counter() - started
         time.sleep(1.0)  # give a late duplicate every chance to show up
     finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
+        stop_processes(processes)
     wanted = set(users)
     per_user = Counter(d.to for d in fake.deliveries if d.to in wanted)
     duplicates = sum(n - 1 for n in per_user.values() if n > 1)

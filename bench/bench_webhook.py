@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import SECRET, app_env, bench_database, fake_line_server  # noqa: E402
+from bench.harness import SECRET, app_env, bench_database, fake_line_server, stop_processes  # noqa: E402
 from bot.simulator import events as ev  # noqa: E402
 from bot.simulator.fake_line import FakeLine  # noqa: E402
 
@@ -168,11 +167,7 @@ def run(args: argparse.Namespace, fake: FakeLine, env: dict[str, str], db_url: s
               f"{args.bot_workers} `flask worker` processes = {delivered / seconds:,.0f} replies/s "
               f"({replies} as reply, {delivered - replies} fell back to push)")
     finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
+        stop_processes(processes)
 
 
 if __name__ == "__main__":

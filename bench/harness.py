@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import subprocess
 import threading
 import uuid
 from contextlib import contextmanager
@@ -50,3 +52,12 @@ def app_env(db_url: str, line_url: str) -> dict[str, str]:
     """Environment for `flask --app app …` processes on ``db_url`` talking to ``line_url``."""
     return {**os.environ, "DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
             "LINE_API_BASE_URL": line_url, "SECRET_KEY": "bench", "WORKER_IDLE_SECONDS": "0.05"}
+
+
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM each process group we started (they were started with start_new_session) and wait."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=30)
