@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test bench bench-webhook bench-match bench-intent bench-status chromium postgres clean
+.PHONY: run test bench bench-webhook bench-match bench-intent bench-status bench-push chromium postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ postgres:
 	  command -v pg_ctlcluster >/dev/null 2>&1 && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
 	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
-bench: bench-match bench-intent bench-webhook bench-status
+bench: bench-match bench-intent bench-webhook bench-status bench-push
 
 ## make bench-match: product→standard matcher accuracy, not-covered F1, latency, build time, RSS (+ a baseline)
 bench-match: $(VENV)/.dev
@@ -63,6 +63,11 @@ bench-webhook: $(VENV)/.dev postgres
 ## make bench-status: status card build time and size (worst case) against LINE's Flex limits
 bench-status: $(VENV)/.dev
 	$(BIN)/python bench/bench_status.py
+
+## make bench-push: outbox pushes/s delivered to a fake LINE API by 1 and 2 `flask worker` processes on
+## PostgreSQL, with duplicates and losses counted (both must be 0)
+bench-push: $(VENV)/.dev postgres
+	$(BIN)/python bench/bench_push.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, health
+from bot import api, cli, console, health
 from bot.config import load_config
 from bot.db import db, migrate
 from bot.line import webhook
@@ -35,6 +35,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(webhook.bp)
     csrf.exempt(webhook.bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens, no cookies
     if app.config["SIMULATOR"]:
         _mount_simulator(app)
     cli.init_app(app)

@@ -8,27 +8,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
 import psycopg
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import SECRET, app_env, bench_database, fake_line_server, stop_processes  # noqa: E402
 from bot.simulator import events as ev  # noqa: E402
 from bot.simulator.fake_line import FakeLine  # noqa: E402
-
-SECRET, TOKEN = "bench-secret", "bench-token"
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -146,8 +141,6 @@ def wrk_blast(url: str, bodies: list[tuple[bytes, str]], seconds: float, threads
 
 
 def main() -> None:
-    import logging
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=32)
@@ -158,19 +151,11 @@ def main() -> None:
     parser.add_argument("--bot-workers", type=int, default=2)
     args = parser.parse_args()
 
-    fake = FakeLine(access_token=TOKEN)
-    line_server = make_server("127.0.0.1", 0, lambda env, start: fake.handle(__import__("werkzeug").Request(env))(env, start),
-                              threaded=True)
-    import threading
-    threading.Thread(target=line_server.serve_forever, daemon=True).start()
-    line_url = f"http://127.0.0.1:{line_server.server_port}"
+    with fake_line_server() as (fake, line_url), bench_database() as db_url:
+        run(args, fake, app_env(db_url, line_url), db_url)
 
-    name = f"tcps_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    env = {**os.environ, "DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-           "LINE_API_BASE_URL": line_url, "SECRET_KEY": "bench", "WORKER_IDLE_SECONDS": "0.05"}
+
+def run(args: argparse.Namespace, fake: FakeLine, env: dict[str, str], db_url: str) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     processes: list[subprocess.Popen] = []
     try:
@@ -235,14 +220,7 @@ def main() -> None:
               f"{args.bot_workers} `flask worker` processes = {delivered / seconds:,.0f} replies/s "
               f"({replies} as reply, {delivered - replies} fell back to push)")
     finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
-        line_server.shutdown()
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        stop_processes(processes)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.certificates import certificate_rule
 from bot.config import ROOT
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer
 from bot.nlp.entities import canonical_application_number
@@ -34,7 +35,7 @@ CLOSURES_FILE = ROOT / "knowledge" / "office_closures.yaml"
 
 class ApplicationError(ValueError):
     """A request about an application that cannot be done; ``code`` says why
-    (invalid, duplicate, not_found, unknown_stage, not_allowed)."""
+    (invalid, duplicate, not_found, forbidden, unknown_stage, not_allowed)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -199,6 +200,8 @@ def change_stage(session: Session, application: Application, to_stage: str, *, o
     application.events.append(event)
     application.stage, application.stage_entered_on = to_stage, day
     application.due_on = timeline_of(application, day).due_on
+    if to_stage == certificate_rule().issued_at_stage:
+        application.certificate_expires_on = certificate_rule().expires_on(day)
     session.flush()
     for user in linked_users(session, application):
         if user.following:

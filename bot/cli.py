@@ -51,6 +51,10 @@ def serve_command(host: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from bot.office_cli import notify, officers
+
     app.cli.add_command(worker_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(knowledge_cli)
+    app.cli.add_command(officers)
+    app.cli.add_command(notify)

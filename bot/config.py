@@ -69,6 +69,7 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "SEND_BACKOFF_SECONDS": _env_float(env, "SEND_BACKOFF_SECONDS", 2.0),
         "SEND_BACKOFF_CAP_SECONDS": _env_float(env, "SEND_BACKOFF_CAP_SECONDS", 600.0),
         "SEND_LEASE_SECONDS": _env_float(env, "SEND_LEASE_SECONDS", 60.0),
+        "SEND_CONCURRENCY": int(env.get("SEND_CONCURRENCY") or 4),
         "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
         "REPLY_TOKEN_MAX_AGE_SECONDS": _env_float(env, "REPLY_TOKEN_MAX_AGE_SECONDS", 50.0),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.brain import get_brain
 from bot.db import utcnow
-from bot.handlers import faq, greeting, lookup, media, officer, product, status
+from bot.handlers import faq, greeting, lookup, media, officer, product, status, subscriptions
 from bot.incoming import Incoming
 from bot.nlp.intent import IntentResult
 from bot.line.messages import Message
@@ -118,6 +118,8 @@ INTENTS: dict[str, Handler] = {
     "standard_lookup": lookup.by_code,
     "category": lookup.by_category,
     "officer": officer.request,
+    "subscribe": subscriptions.subscribe,
+    "unsubscribe": subscriptions.unsubscribe,
 }
 
 POSTBACK_ACTIONS: dict[str, Handler] = {
@@ -132,6 +134,8 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "status_unlink_ask": status.unlink,
     "status_unlink": status.unlink_chosen,
     "status_unlink_keep": status.unlink_kept,
+    "subscribe": subscriptions.subscribe,
+    "unsubscribe": subscriptions.unsubscribe,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text.

@@ -270,3 +270,44 @@ class VerificationAttempt(db.Model):
     line_user_id: Mapped[int] = mapped_column(ForeignKey("line_user.id", ondelete="CASCADE"))
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# ---- officers' console and notifications -------------------------------------------------------------
+class LoginAttempt(db.Model):
+    """One console login try (right or wrong), for the per-username-and-address lock."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_who_at", "username", "ip", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    ip: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class RenewalReminder(db.Model):
+    """A certificate-expiry reminder already sent: once per certificate (expiry date) per window."""
+
+    __tablename__ = "renewal_reminder"
+    __table_args__ = (UniqueConstraint("application_id", "expires_on", "window_days"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    expires_on: Mapped[date] = mapped_column(Date)
+    window_days: Mapped[int] = mapped_column(Integer)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CategorySubscription(db.Model):
+    """A LINE user who asked for announcements about one product category (key from categories.yaml)."""
+
+    __tablename__ = "category_subscription"
+    __table_args__ = (UniqueConstraint("line_user_id", "category"), Index("ix_category_subscription_category",
+                                                                          "category"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_user_id: Mapped[int] = mapped_column(ForeignKey("line_user.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

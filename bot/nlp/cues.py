@@ -97,7 +97,7 @@ class IntentRules:
 
 _CUE_INTENTS = (
     "greeting", "thanks", "unlink", "status", "standard_lookup", "officer", "cancel", "help",
-    "product_standard", "product_question",
+    "product_standard", "product_question", "subscribe", "unsubscribe",
 )
 
 

@@ -9,6 +9,7 @@ Entities:
   standard_lookup   ``standard_number`` (int) and ``standard_year`` (int, B.E.) when given
   status            ``application_number`` as ``YY/NNNN`` when given
   category          ``category`` (key from categories.yaml)
+  subscribe, unsubscribe  ``category`` when a category is named ("รับข่าวหมวดอาหาร")
   product_standard  ``product`` (the product words found), when any
   faq               ``faq_id`` and ``faq_score`` of the best FAQ entry, when any
 """
@@ -36,7 +37,7 @@ __all__ = [
 
 INTENTS = (
     "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
-    "category", "cancel", "thanks", "officer", "unlink",
+    "category", "cancel", "thanks", "officer", "unlink", "subscribe", "unsubscribe",
 )
 
 # A "which standard" cue loses only to a near-exact FAQ question ("มผช. คือมาตรฐานอะไร").
@@ -287,6 +288,15 @@ class IntentClassifier:
             return keys[0]
         return None
 
+    def _named_category(self, text: str) -> dict[str, object]:
+        """``{"category": key}`` for the first category named anywhere in ``text``, else {}."""
+        tokens = self.prep.tokens(text)
+        for trig, key in self._triggers:
+            n = len(trig)
+            if any(tuple(tokens[i : i + n]) == trig for i in range(len(tokens) - n + 1)):
+                return {"category": key}
+        return {}
+
     # -- classification ------------------------------------------------------------------------
 
     def _core(self, text: str, lang: Literal["th", "en"]) -> IntentResult:
@@ -294,6 +304,9 @@ class IntentClassifier:
         cues = self._cues
         if cues["unlink"].fires(text):
             return IntentResult("unlink", 0.95, lang)
+        for news in ("unsubscribe", "subscribe"):  # "เลิกรับข่าวหมวดอาหาร" before "รับข่าว…"
+            if cues[news].fires(text):
+                return IntentResult(news, 0.9, lang, self._named_category(text))
 
         code = _find_code(text)
         app = _find_application(text)

@@ -33,6 +33,8 @@ EXAMPLES = {
     "thanks": ["ขอบคุณค่ะ", "ขอบคุณมากนะคะ", "thank you", "โอเคค่ะ"],
     "officer": ["ขอคุยกับเจ้าหน้าที่ค่ะ", "คุยกับ จนท. หน่อย", "talk to a human please"],
     "unlink": ["ยกเลิกการผูกบัญชี", "เลิกผูกบัญชีค่ะ", "unlink my account"],
+    "subscribe": ["รับข่าวหมวดอาหาร", "อยากรับข่าวเรื่องผ้าค่ะ", "subscribe to food news"],
+    "unsubscribe": ["เลิกรับข่าวหมวดอาหาร", "ยกเลิกรับข่าวค่ะ", "unsubscribe drinks"],
 }
 
 
