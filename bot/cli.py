@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from bot.line.richmenu import line_group
 from bot.worker import dispatch_available, make_sender, send_available, start_threads
 
 
@@ -52,3 +53,4 @@ def serve_command(host: str) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(line_group)
