@@ -40,14 +40,15 @@ class QuestionError(ValueError):
         self.code = code
 
 
-def _clean(text: str, limit: int) -> str:
-    return (text or "").strip()[:limit]
+def clean_text(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
+    """Trimmed, clipped, and without NUL characters (PostgreSQL text cannot hold them)."""
+    return (text or "").replace("\x00", "").strip()[:limit]
 
 
 def offer(session: Session, user: LineUser, text: str, lang: str, now: datetime | None = None) -> OfficerQuestion:
     """Keep an unanswered question so the user can pass it on with one tap (replaces older offers)."""
     withdraw_offers(session, user)
-    question = OfficerQuestion(line_user_id=user.id, text=_clean(text, MAX_QUESTION_CHARS), lang=lang,
+    question = OfficerQuestion(line_user_id=user.id, text=clean_text(text, MAX_QUESTION_CHARS), lang=lang,
                                reason="unanswered", status="offered", created_at=now or utcnow())
     session.add(question)
     session.flush()
@@ -87,7 +88,7 @@ def accept_offer(session: Session, user: LineUser, question_id: int,
 def ask(session: Session, user: LineUser, text: str, lang: str, *, reason: str = "request",
         now: datetime | None = None) -> tuple[OfficerQuestion, bool]:
     """Put ``text`` in the officers' queue; (question, False) if the same question is already waiting."""
-    text = _clean(text, MAX_QUESTION_CHARS)
+    text = clean_text(text, MAX_QUESTION_CHARS)
     waiting = session.scalars(
         select(OfficerQuestion).where(OfficerQuestion.line_user_id == user.id, OfficerQuestion.status == "pending",
                                       OfficerQuestion.text == text)

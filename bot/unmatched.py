@@ -16,7 +16,8 @@ MAX_CHARS = 500
 
 def record_unmatched(session: Session, kind: str, text: str, now: datetime | None = None) -> UnmatchedQuery | None:
     """Add one sighting of ``text`` under ``kind`` (one row per kind and normalised text); None for blank text."""
-    normalized = normalize_text(text or "")[:MAX_CHARS]
+    text = (text or "").replace("\x00", "")  # PostgreSQL text cannot hold NUL
+    normalized = normalize_text(text)[:MAX_CHARS]
     if not normalized:
         return None
     now = now or utcnow()

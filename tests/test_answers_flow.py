@@ -12,6 +12,7 @@ from bot.conversation import FLOWS, INTENTS, POSTBACK_ACTIONS
 from bot.db import db
 from bot.line.gateway import validate_messages
 from bot.models import OfficerQuestion, UnmatchedQuery
+from bot.nlp.categories import load_categories
 from bot.nlp.intent import INTENTS as CLASSIFIED_INTENTS
 from bot.questions import pending_questions
 from bot.replies import phrase
@@ -78,6 +79,18 @@ def test_every_intent_and_flow_has_a_handler():
     assert {"ask_question", "faq", "officer", "lookup_code", "lookup", "category"} <= set(POSTBACK_ACTIONS)
 
 
+def test_button_labels_fit_lines_20_characters_without_clipping():
+    from bot.line.messages import MAX_LABEL, utf16_len
+    from bot.replies import catalog
+
+    keys = [k for k in catalog() if k.startswith(("button_", "lookup_button_", "category_short_"))
+            or k == "lookup_category_more"]
+    assert {f"category_short_{c.key}" for c in load_categories()} <= set(keys)
+    for key in keys:
+        for lang, text in catalog()[key].items():
+            assert utf16_len(text) <= MAX_LABEL, (key, lang, text)
+
+
 # ---- greeting, help, thanks, cancel ----------------------------------------------------------------
 
 
@@ -128,6 +141,13 @@ def test_confident_faq_answer_with_unverified_note_and_sources(app, fake_line):
     assert phrase("faq_sources", "th", urls="\n".join(fee.sources)) in message["text"]
     data = [a["data"] for a in quick(message)]
     assert "action=ask_question" in data and "action=officer" in data
+
+
+def test_greeting_before_the_question_does_not_hide_the_answer(app, fake_line):
+    renewal = get_brain().faq.entry("renewal")
+    assert chat(app, fake_line, "ขอบคุณค่ะ แล้วต่ออายุยังไง")[0]["text"].startswith(renewal.answer_th)
+    unsure = chat(app, fake_line, "สวัสดีค่ะ ขอ มผช ต้องเสียเงินไหม")[0]
+    assert quick(unsure)[0]["data"] == "action=faq&id=fee"
 
 
 def test_verified_faq_answer_has_no_warning(app, fake_line):
@@ -346,6 +366,7 @@ def test_lookup_button_then_something_else_is_routed_as_usual(app, fake_line):
     assert chat(app, fake_line, "ขอบคุณค่ะ")[0]["text"] == phrase("thanks", "th")
     press(app, fake_line, "action=lookup_code")
     assert chat(app, fake_line, "อะไรนะ")[0]["text"] == phrase("lookup_not_understood", "th")
+    assert chat(app, fake_line, "อะไรนะ")[0]["text"] != phrase("lookup_not_understood", "th")  # asked once only
 
 
 # ---- category ---------------------------------------------------------------------------------------------
@@ -378,6 +399,25 @@ def test_category_in_english_and_by_button(app, fake_line):
     assert "มาตรฐานหมวดสมุนไพรที่ไม่ใช่อาหารและยา" in flex_texts(by_button[0]["contents"])
 
 
-@pytest.mark.parametrize("data", ["action=category&key=nope", "action=lookup&n=abc", "action=lookup"])
+@pytest.mark.parametrize("data", ["action=category&key=nope", "action=lookup&n=abc", "action=lookup",
+                                  "action=lookup&n=" + "9" * 40, "action=lookup&n=-5"])
 def test_bad_postbacks_fall_back_to_the_code_question(app, fake_line, data):
     assert press(app, fake_line, data)[0]["text"] == phrase("lookup_ask_code", "th")
+
+
+def test_strange_characters_in_unanswered_and_officer_questions_are_stored(db_app, fake_line):
+    odd = "\u200bร้านกาแฟ\u0000แถวนี้ 🙏🏽\ufeff ก\u0e49\u0e49"
+    send = quick(chat(db_app, fake_line, odd)[0])[0]
+    assert press(db_app, fake_line, send["data"])[0]["text"].startswith(phrase("officer_sent", "th", question="")[:20])
+    chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")
+    chat(db_app, fake_line, "ถาม\u0000อีกข้อ")
+    with db_app.app_context():
+        stored = [q.text for q in pending_questions(db.session)]
+        assert len(stored) == 2 and all("\u0000" not in t for t in stored)
+        assert "ร้านกาแฟ" in stored[0] and stored[1] == "ถามอีกข้อ"
+
+
+@pytest.mark.parametrize("q", ["99999999999999999999", "abc", "-1", "๑"])
+def test_forged_officer_postbacks_just_ask_for_the_question(db_app, fake_line, q):
+    assert press(db_app, fake_line, f"action=officer&q={q}")[0]["text"] == phrase("officer_ask_question", "th")
+    assert questions_in_db(db_app) == []

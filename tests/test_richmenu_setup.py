@@ -134,3 +134,16 @@ def test_every_menu_button_is_routed_and_answered(app, fake_line, spec):
         assert messages, area["key"]
         validate_messages(messages)
         say(app, fake_line, USER, "ยกเลิก")  # leave any flow the button started
+
+
+def test_image_host_follows_the_api_host(tmp_path):
+    from bot.config import finish_config
+
+    def data_url(**cfg):
+        base = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k", "TESTING": True,
+                "DATABASE_URL": None, "LINE_API_BASE_URL": None, "LINE_API_DATA_URL": None}
+        return finish_config({**base, **cfg}, tmp_path)["LINE_API_DATA_URL"]
+
+    assert data_url() == "https://api-data.line.me"
+    assert data_url(LINE_API_BASE_URL="http://127.0.0.1:5000/fake-line/") == "http://127.0.0.1:5000/fake-line"
+    assert data_url(LINE_API_DATA_URL="https://data.example/") == "https://data.example"

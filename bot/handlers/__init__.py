@@ -15,3 +15,9 @@ def route_by_intent(turn: Turn) -> list[Message]:
 
     assert turn.intent is not None
     return INTENTS.get(turn.intent.intent, fallback)(turn)
+
+
+def postback_int(turn: Turn, key: str, digits: int = 9) -> int | None:
+    """The postback field ``key`` as a positive int of at most ``digits`` digits, else None (forged or old data)."""
+    value = turn.postback.get(key, "")
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) <= digits and int(value) > 0 else None

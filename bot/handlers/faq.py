@@ -64,7 +64,7 @@ def on_postback(turn: Turn) -> list[m.Message]:
 
 def _answer_text(turn: Turn, text: str) -> list[m.Message]:
     brain = get_brain()
-    decision = brain.classifier.faq.answer(text)
+    decision = brain.classifier.faq.answer(brain.classifier.question_text(text))
     entries = [e for e in (brain.faq.entry(h.entry_id) for h in decision.hits) if e is not None]
     if decision.kind == "answer":
         questions.withdraw_offers(turn.session, turn.user)

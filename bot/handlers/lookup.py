@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.brain import get_brain
-from bot.handlers import route_by_intent
+from bot.handlers import postback_int, route_by_intent
 from bot.line import messages as m
 from bot.nlp.categories import Category, load_categories
 from bot.nlp.codes import parse_standard_ref
@@ -63,8 +63,8 @@ def latest(found: list[StandardRecord]) -> StandardRecord:
 def ask_code(turn: Turn) -> list[m.Message]:
     """The menu button "look up by code": ask for a code or number; offer the category lists."""
     turn.enter(FLOW, "code")
-    buttons = [m.postback(c.label(turn.lang), f"action=category&key={c.key}", c.label(turn.lang))
-               for c in categories().values()]
+    buttons = [m.postback(phrase(f"category_short_{c.key}", turn.lang), f"action=category&key={c.key}",
+                          c.label(turn.lang)) for c in categories().values()]
     return [m.text(phrase("lookup_ask_code", turn.lang), buttons)]
 
 
@@ -79,7 +79,10 @@ def by_code(turn: Turn) -> list[m.Message]:
 
 
 def on_text(turn: Turn) -> list[m.Message]:
-    """The text after "look up by code": a code or a bare number; anything else is routed as usual."""
+    """The text after "look up by code": a code or a bare number; anything else is routed as usual
+    (one "please type a number" first when the text is unclear)."""
+    state = turn.state()
+    retried = bool(state and state.data.get("retried"))
     turn.leave()
     assert turn.intent is not None
     if turn.intent.intent == "standard_lookup" and "standard_number" in turn.intent.entities:
@@ -87,19 +90,18 @@ def on_text(turn: Turn) -> list[m.Message]:
     ref = _one_number(turn.incoming.text)
     if ref is not None:
         return card_messages(turn.lang, *ref)
-    if turn.intent.confidence >= UNSURE:
+    if turn.intent.confidence >= UNSURE or retried:
         return route_by_intent(turn)
-    turn.enter(FLOW, "code")
+    turn.enter(FLOW, "code", {"retried": True})
     return [m.text(phrase("lookup_not_understood", turn.lang))]
 
 
 def on_postback(turn: Turn) -> list[m.Message]:
     """``action=lookup&n=<number>[&y=<year>]`` (a standard picked from a list)."""
-    data = turn.postback
-    if not data.get("n", "").isdigit():
+    number = postback_int(turn, "n", digits=4)
+    if number is None:
         return ask_code(turn)
-    year = int(data["y"]) if data.get("y", "").isdigit() else None
-    return card_messages(turn.lang, int(data["n"]), year)
+    return card_messages(turn.lang, number, postback_int(turn, "y", digits=4))
 
 
 def by_category(turn: Turn) -> list[m.Message]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot import questions
 from bot.applications import calendar_for, today_in_thailand
-from bot.handlers import route_by_intent
+from bot.handlers import postback_int, route_by_intent
 from bot.line import messages as m
 from bot.models import OfficerQuestion
 from bot.replies import phrase
@@ -20,6 +20,7 @@ FLOW = "officer"
 FLOW_MINUTES = 30  # time to type the question
 # While we wait for the question, these clear requests are answered as usual instead of being recorded.
 COMMANDS = ("help", "status", "unlink", "standard_lookup", "category")
+CLEAR = 0.8  # classifier confidence of such a request
 
 
 def request(turn: Turn) -> list[m.Message]:
@@ -34,13 +35,13 @@ def request(turn: Turn) -> list[m.Message]:
 
 def on_postback(turn: Turn) -> list[m.Message]:
     """``action=officer`` (menu), ``…&q=<id>`` (send this offered question), ``…&decline=<id>`` (no thanks)."""
-    data = turn.postback
-    if data.get("decline"):
+    if turn.postback.get("decline"):
         questions.withdraw_offers(turn.session, turn.user)
         return [m.text(phrase("officer_offer_declined", turn.lang))]
-    if not data.get("q", "").isdigit():
+    question_id = postback_int(turn, "q")
+    if question_id is None:
         return request(turn)
-    question = questions.accept_offer(turn.session, turn.user, int(data["q"]), turn.now)
+    question = questions.accept_offer(turn.session, turn.user, question_id, turn.now)
     if question is None:  # replaced by a newer question, or already answered: ask again
         turn.enter(FLOW, "question", minutes=FLOW_MINUTES)
         return [m.text(phrase("officer_ask_question", turn.lang))]
@@ -50,11 +51,11 @@ def on_postback(turn: Turn) -> list[m.Message]:
 def on_text(turn: Turn) -> list[m.Message]:
     """The typed question after "talk to an officer"."""
     assert turn.intent is not None
-    if turn.intent.intent in ("greeting", "thanks", "officer") or not turn.incoming.text.strip():
+    if turn.intent.intent in ("greeting", "thanks", "officer") or not questions.clean_text(turn.incoming.text):
         turn.enter(FLOW, "question", minutes=FLOW_MINUTES)
         return [m.text(phrase("officer_need_question", turn.lang))]
     turn.leave()
-    if turn.intent.intent in COMMANDS and turn.intent.confidence >= 0.8:
+    if turn.intent.intent in COMMANDS and turn.intent.confidence >= CLEAR:
         return route_by_intent(turn)
     question, created = questions.ask(turn.session, turn.user, turn.incoming.text, turn.lang, now=turn.now)
     if not created:

@@ -373,6 +373,13 @@ class IntentClassifier:
 
     __call__ = classify
 
+    def question_text(self, text: str) -> str:
+        """``text`` prepared for FAQ retrieval, without greeting/thanks words ("สวัสดีค่ะ ขอ…" → "ขอ…")."""
+        prepared = self.prep.prepare(text)
+        spans = self._cues["greeting"].spans(prepared) + self._cues["thanks"].spans(prepared)
+        rest = blank_spans(prepared, spans).strip() if spans else prepared
+        return rest or prepared
+
 
 def _code_entities(code: _CodeRef) -> dict[str, object]:
     entities: dict[str, object] = {"standard_number": code.number}
