@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test bench bench-webhook bench-match bench-intent chromium postgres clean
+.PHONY: run test bench bench-webhook bench-match bench-intent bench-status chromium postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ postgres:
 	  command -v pg_ctlcluster >/dev/null 2>&1 && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
 	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
-bench: bench-match bench-intent bench-webhook
+bench: bench-match bench-intent bench-webhook bench-status
 
 ## make bench-match: product→standard matcher accuracy, not-covered F1, latency, build time, RSS (+ a baseline)
 bench-match: $(VENV)/.dev
@@ -54,8 +54,14 @@ bench-intent: $(VENV)/.dev
 	$(BIN)/python bench/bench_intent.py
 
 ## make bench-webhook: events/s accepted by gunicorn, acknowledgement latency, replies/s end to end
+## (uses Debian's wrk as the load generator when it can be installed; aiohttp otherwise)
 bench-webhook: $(VENV)/.dev postgres
+	@command -v wrk >/dev/null 2>&1 || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; 	  $$SUDO apt-get install -y -q wrk >/dev/null 2>&1 || echo "note: wrk not installed; using aiohttp only"; }
 	$(BIN)/python bench/bench_webhook.py
+
+## make bench-status: status card build time and size (worst case) against LINE's Flex limits
+bench-status: $(VENV)/.dev
+	$(BIN)/python bench/bench_status.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -85,7 +85,8 @@ def respond(turn: Turn) -> list[Message]:
 def route_text(turn: Turn) -> list[Message]:
     """Route typed text: "cancel" always wins, then an active flow, else the intent's handler."""
     turn.intent = get_brain().classifier.classify(turn.incoming.text)
-    turn.user.language = turn.intent.lang
+    if any(ch.isalpha() for ch in turn.incoming.text):  # "5678" says nothing about the language
+        turn.user.language = turn.intent.lang
     state = turn.state()
     if state is not None and turn.intent.intent != "cancel" and state.flow in FLOWS:
         return FLOWS[state.flow](turn)
@@ -125,6 +126,11 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "find_standard": product.ask,
     "track_status": status.start,
     "ask_question": faq.ask,
+    "status_other": status.ask_other,
+    "status_show": status.show_one,
+    "status_unlink_ask": status.unlink,
+    "status_unlink": status.unlink_chosen,
+    "status_unlink_keep": status.unlink_kept,
     "faq": faq.on_postback,
     "officer": officer.on_postback,
     "lookup_code": lookup.ask_code,
@@ -134,6 +140,7 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
 
 # An active flow (ConversationState.flow) gets the user's next text.
 FLOWS: dict[str, Handler] = {
+    status.FLOW: status.on_text,
     faq.FLOW: faq.on_text,
     officer.FLOW: officer.on_text,
     lookup.FLOW: lookup.on_text,

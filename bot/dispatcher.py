@@ -42,12 +42,22 @@ def dispatch_next(max_attempts: int = 5) -> bool:
         event.attempts += 1
         event.status = _handle(event)
         event.processed_at = utcnow()
+        event.payload = without_text(event.payload)
         session.commit()
     except Exception as exc:  # one bad event must not stop the queue
         session.rollback()
         log.exception("event %s failed", event_id)
         _record_failure(event_id, exc, max_attempts)
     return True
+
+
+def without_text(payload: dict) -> dict:
+    """The event as stored once answered: what the user typed may hold phone numbers or the
+    verification answer, so it is dropped (the event id still guards against redelivery)."""
+    message = payload.get("message")
+    if isinstance(message, dict) and "text" in message:
+        return {**payload, "message": {**message, "text": "", "textRemoved": True}}
+    return payload
 
 
 def _handle(event: InboundEvent) -> str:

@@ -45,6 +45,5 @@ def store_events(rows: Iterable[EventRow]) -> int:
     stmt = (insert(InboundEvent.__table__)
             .on_conflict_do_nothing(index_elements=["webhook_event_id"])
             .returning(InboundEvent.id))
-    stored = len(db.session.connection().execute(stmt, values).all())
-    db.session.commit()
-    return stored
+    with db.engine.begin() as connection:  # a plain connection: no ORM session work on the hot path
+        return len(connection.execute(stmt, values).all())

@@ -1,7 +1,4 @@
 """The schema comes only from migrations: they run both ways and match the models exactly."""
-import uuid
-
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,7 +7,7 @@ from sqlalchemy import inspect
 
 from app import create_app
 from bot.db import db
-from tests.conftest import IN_CI, PG_ADMIN_URL, base_config
+from tests.conftest import base_config, temporary_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -18,18 +15,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    name = f"tcps_mig_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_postgres("tcps_mig") as url:
+        yield url
 
 
 def test_migrations_upgrade_downgrade_and_match_models(empty_database):
