@@ -11,7 +11,8 @@ Life of a question (``OfficerQuestion.status``):
 
 ``province`` is the office of an application the user has linked, when there is one, so a provincial
 office sees its own applicants' questions; questions without a province are for admins (central).
-Every function works in the caller's transaction; the caller commits.
+Phone and national ID numbers are masked before anything is stored (officers answer by LINE, so they
+never need them). Every function works in the caller's transaction; the caller commits.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import utcnow
 from bot.line import messages as m
+from bot.logs import redact
 from bot.models import Application, ApplicationLink, LineUser, Officer, OfficerQuestion
 from bot.notify.outbox import enqueue_push
 from bot.replies import phrase
@@ -41,8 +43,8 @@ class QuestionError(ValueError):
 
 
 def clean_text(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
-    """Trimmed, clipped, and without NUL characters (PostgreSQL text cannot hold them)."""
-    return (text or "").replace("\x00", "").strip()[:limit]
+    """Trimmed, clipped, phone and national ID numbers masked, no NUL (PostgreSQL text cannot hold it)."""
+    return redact((text or "").replace("\x00", "")).strip()[:limit]
 
 
 def offer(session: Session, user: LineUser, text: str, lang: str, now: datetime | None = None) -> OfficerQuestion:

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
+from bot.logs import redact
 from bot.models import UnmatchedQuery
 from bot.nlp.normalize import normalize_text
 
@@ -16,7 +17,7 @@ MAX_CHARS = 500
 
 def record_unmatched(session: Session, kind: str, text: str, now: datetime | None = None) -> UnmatchedQuery | None:
     """Add one sighting of ``text`` under ``kind`` (one row per kind and normalised text); None for blank text."""
-    text = (text or "").replace("\x00", "")  # PostgreSQL text cannot hold NUL
+    text = redact((text or "").replace("\x00", ""))  # no personal numbers; PostgreSQL text cannot hold NUL
     normalized = normalize_text(text)[:MAX_CHARS]
     if not normalized:
         return None

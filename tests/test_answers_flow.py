@@ -250,6 +250,7 @@ def test_unknown_faq_id_is_handled(app, fake_line):
 def test_officer_request_asks_for_the_question_then_records_it(db_app, fake_line):
     assert chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่หน่อยค่ะ")[0]["text"] == phrase("officer_ask_question", "th")
     assert chat(db_app, fake_line, "สวัสดีค่ะ")[0]["text"] == phrase("officer_need_question", "th")
+    assert chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่ได้ไหมครับ")[0]["text"] == phrase("officer_need_question", "th")
     question = "ถ้าย้ายโรงงานไปอีกอำเภอ ต้องขอใบรับรองใหม่ไหมคะ"
     sent = chat(db_app, fake_line, question)[0]["text"]
     assert sent.startswith(phrase("officer_sent", "th", question=question).split("\n")[0])
@@ -421,3 +422,14 @@ def test_strange_characters_in_unanswered_and_officer_questions_are_stored(db_ap
 def test_forged_officer_postbacks_just_ask_for_the_question(db_app, fake_line, q):
     assert press(db_app, fake_line, f"action=officer&q={q}")[0]["text"] == phrase("officer_ask_question", "th")
     assert questions_in_db(db_app) == []
+
+
+def test_phone_and_id_numbers_are_never_stored_with_questions(db_app, fake_line):
+    chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")
+    sent = chat(db_app, fake_line, "โทรกลับที่ 081-234-5678 หรือเช็คบัตร 1-2345-67890-12-3 ได้ไหม")[0]["text"]
+    assert "5678" not in sent and "[ปกปิด]" in sent
+    send = quick(chat(db_app, fake_line, "ติดต่อกลับเบอร์ 0812345678 นะคะ ร้านอยู่ข้างตลาด", OTHER)[0])[0]
+    press(db_app, fake_line, send["data"], OTHER)
+    with db_app.app_context():
+        stored = [q.text for q in questions_in_db(db_app)] + list(db.session.scalars(select(UnmatchedQuery.example)))
+        assert stored and all("5678" not in t and "67890" not in t for t in stored)

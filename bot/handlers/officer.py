@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot import questions
 from bot.applications import calendar_for, today_in_thailand
+from bot.brain import get_brain
 from bot.handlers import postback_int, route_by_intent
 from bot.line import messages as m
 from bot.models import OfficerQuestion
@@ -21,6 +22,7 @@ FLOW_MINUTES = 30  # time to type the question
 # While we wait for the question, these clear requests are answered as usual instead of being recorded.
 COMMANDS = ("help", "status", "unlink", "standard_lookup", "category")
 CLEAR = 0.8  # classifier confidence of such a request
+MIN_WORDS = 3  # words besides "talk to an officer" that make a message the question itself
 
 
 def request(turn: Turn) -> list[m.Message]:
@@ -51,13 +53,17 @@ def on_postback(turn: Turn) -> list[m.Message]:
 def on_text(turn: Turn) -> list[m.Message]:
     """The typed question after "talk to an officer"."""
     assert turn.intent is not None
-    if turn.intent.intent in ("greeting", "thanks", "officer") or not questions.clean_text(turn.incoming.text):
+    text = turn.incoming.text
+    # "ขอคุยกับเจ้าหน้าที่ได้ไหมคะ" again is not a question; "โทรกลับที่ … ได้ไหม ร้านอยู่…" is.
+    just_asking = (turn.intent.intent == "officer"
+                   and len(get_brain().classifier.leftover_words(text, "officer", "greeting", "thanks")) < MIN_WORDS)
+    if turn.intent.intent in ("greeting", "thanks") or just_asking or not questions.clean_text(text):
         turn.enter(FLOW, "question", minutes=FLOW_MINUTES)
         return [m.text(phrase("officer_need_question", turn.lang))]
     turn.leave()
     if turn.intent.intent in COMMANDS and turn.intent.confidence >= CLEAR:
         return route_by_intent(turn)
-    question, created = questions.ask(turn.session, turn.user, turn.incoming.text, turn.lang, now=turn.now)
+    question, created = questions.ask(turn.session, turn.user, text, turn.lang, now=turn.now)
     if not created:
         return [m.text(phrase("officer_already_waiting", turn.lang, question=m.clip(question.text, 300)))]
     return _sent(turn, question)
