@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from bot.knowledge_cli import knowledge_cli
+from bot.line.richmenu import line_group
 from bot.worker import dispatch_available, make_sender, send_available, start_threads
 
 
@@ -58,3 +59,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(knowledge_cli)
     app.cli.add_command(officers)
     app.cli.add_command(notify)
+    app.cli.add_command(line_group)

@@ -17,6 +17,7 @@ from dotenv import load_dotenv
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LINE_API = "https://api.line.me"
+DEFAULT_LINE_DATA_API = "https://api-data.line.me"  # rich menu images and message content
 MAX_WEBHOOK_BYTES = 2 * 1024 * 1024
 
 
@@ -63,6 +64,7 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "LINE_CHANNEL_SECRET": env.get("LINE_CHANNEL_SECRET") or None,
         "LINE_CHANNEL_ACCESS_TOKEN": env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
         "LINE_API_BASE_URL": env.get("LINE_API_BASE_URL") or None,
+        "LINE_API_DATA_URL": env.get("LINE_API_DATA_URL") or None,
         "PORT": int(env.get("PORT") or 5000),
         "LINE_TIMEOUT_SECONDS": _env_float(env, "LINE_TIMEOUT_SECONDS", 10.0),
         "SEND_MAX_ATTEMPTS": int(env.get("SEND_MAX_ATTEMPTS") or 8),
@@ -111,6 +113,9 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     cfg["PII_HASH_KEY"] = cfg.get("PII_HASH_KEY") or hmac.new(
         str(cfg["SECRET_KEY"]).encode(), b"pii-hash-key", hashlib.sha256).hexdigest()
     cfg["LINE_API_BASE_URL"] = (cfg["LINE_API_BASE_URL"] or DEFAULT_LINE_API).rstrip("/")
+    # The data host defaults to LINE's when talking to LINE, else to the same (fake) server.
+    default_data = DEFAULT_LINE_DATA_API if cfg["LINE_API_BASE_URL"] == DEFAULT_LINE_API else cfg["LINE_API_BASE_URL"]
+    cfg["LINE_API_DATA_URL"] = (cfg.get("LINE_API_DATA_URL") or default_data).rstrip("/")
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["DATABASE_URL"], instance_path)
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return cfg

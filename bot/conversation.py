@@ -65,6 +65,7 @@ class Turn:
         if self.user.state is not None:
             self.session.delete(self.user.state)
             self.user.state = None
+            self.session.flush()  # so a new flow can start in the same turn (user_id is UNIQUE)
 
 
 Handler = Callable[[Turn], list[Message]]
@@ -136,10 +137,18 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "status_unlink_keep": status.unlink_kept,
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,
+    "faq": faq.on_postback,
+    "officer": officer.on_postback,
+    "lookup_code": lookup.ask_code,
+    "lookup": lookup.on_postback,
+    "category": lookup.on_category_postback,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text.
 FLOWS: dict[str, Handler] = {
     product.FLOW: product.on_flow_text,
     status.FLOW: status.on_text,
+    faq.FLOW: faq.on_text,
+    officer.FLOW: officer.on_text,
+    lookup.FLOW: lookup.on_text,
 }

@@ -156,6 +156,32 @@ class UnmatchedQuery(db.Model):
     resolved_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
 
+class OfficerQuestion(db.Model):
+    """A question from a LINE user for an officer to answer by LINE (see bot/questions.py).
+
+    ``status``: offered (the bot offered to pass it on, not yet accepted) → withdrawn, or pending (waiting
+    for an officer) → answered | closed. ``province`` is the office of the user's linked application, if any.
+    """
+
+    __tablename__ = "officer_question"
+    __table_args__ = (Index("ix_officer_question_queue", "status", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_user_id: Mapped[int] = mapped_column(ForeignKey("line_user.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8), default="th")
+    reason: Mapped[str] = mapped_column(String(16))  # unanswered (the FAQ had no answer) | request
+    status: Mapped[str] = mapped_column(String(16), default="offered")
+    province: Mapped[Optional[str]] = mapped_column(String(80), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    asked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    answered_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    answered_by: Mapped[Optional[int]] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
+    answer: Mapped[Optional[str]] = mapped_column(Text)
+
+    user: Mapped[LineUser] = relationship()
+
+
 # ---- applications ------------------------------------------------------------------------------------
 class Officer(db.Model):
     """A provincial industry office officer (or an admin who sees every province)."""

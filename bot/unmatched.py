@@ -1,4 +1,4 @@
-"""Count what users ask that the knowledge does not answer (``unmatched_query``, shown to officers)."""
+"""Count what users ask that the knowledge does not cover (``unmatched_query``), for officers to review."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,46 +8,51 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
+from bot.logs import redact
 from bot.models import UnmatchedQuery
+from bot.nlp.normalize import normalize_text
 
 # Kinds of unmatched product questions.
 NOT_IN_KNOWLEDGE = "not_in_knowledge"  # a community product whose standard is not in our data
 NOT_COMMUNITY = "not_community"  # not a community product at all (cars, medicines, services…)
 LOW_CONFIDENCE = "low_confidence"  # the matcher offered a short list, not one confident standard
 NONE_FITS = "none_fits"  # the user said none of the proposed standards fits
+# Questions: "faq" (no FAQ entry fits), "officer" (asked for a person).
 
-_TEXT_LEN = UnmatchedQuery.__table__.c.normalized.type.length or 500
-
-
-def _clip(text: str) -> str:
-    return " ".join(text.split())[:_TEXT_LEN]
+MAX_CHARS = UnmatchedQuery.__table__.c.normalized.type.length or 500
 
 
-def record_unmatched(session: Session, kind: str, normalized: str, example: str,
-                     now: datetime | None = None) -> UnmatchedQuery:
-    """Count one more ``kind`` query with this normalised text (in the caller's transaction).
+def _clean(text: str) -> str:
+    """No personal numbers; PostgreSQL text cannot hold NUL; one line, clipped."""
+    return " ".join(redact((text or "").replace("\x00", "")).split())[:MAX_CHARS]
 
-    ``example`` (the user's own words) is the latest one seen. Concurrent first sightings of
-    the same text are merged (the unique (kind, normalized) key, retried in a savepoint).
+
+def record_unmatched(session: Session, kind: str, example: str, normalized: str | None = None,
+                     now: datetime | None = None) -> UnmatchedQuery | None:
+    """Count one more ``kind`` query (one row per kind and normalised text) in the caller's transaction.
+
+    ``example`` (the user's own words) is kept as the latest one seen; ``normalized`` defaults to its
+    normalised form. Returns None for blank text. Concurrent first sightings of the same text are merged
+    (the unique (kind, normalized) key, retried in a savepoint).
     """
+    example = _clean(example)
+    normalized = _clean(normalized if normalized is not None else normalize_text(example)) or normalize_text(example)
+    if not normalized:
+        return None
     now = now or utcnow()
-    normalized, example = _clip(normalized) or _clip(example), _clip(example)
-    for _ in range(2):
-        row = session.scalars(
-            select(UnmatchedQuery).where(UnmatchedQuery.kind == kind, UnmatchedQuery.normalized == normalized)
-            .with_for_update()
-        ).one_or_none()
-        if row is not None:
-            row.count += 1
-            row.example = example
-            row.last_seen_at = now
-            return row
+    query = (select(UnmatchedQuery).where(UnmatchedQuery.kind == kind, UnmatchedQuery.normalized == normalized)
+             .with_for_update())
+    row = session.scalars(query).one_or_none()
+    if row is None:
         try:
             with session.begin_nested():
                 row = UnmatchedQuery(kind=kind, normalized=normalized, example=example, count=1,
                                      first_seen_at=now, last_seen_at=now)
                 session.add(row)
             return row
-        except IntegrityError:
-            continue  # another worker inserted it first: count on that row
-    raise RuntimeError("could not record the unmatched query")  # pragma: no cover - two races in a row
+        except IntegrityError:  # another worker inserted it first: count on that row
+            row = session.scalars(query).one()
+    row.count += 1
+    row.example = example
+    row.last_seen_at = now
+    return row

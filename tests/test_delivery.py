@@ -39,10 +39,10 @@ def test_unfollow_is_recorded_and_not_answered(db_app, fake_line):
         assert db.session.execute(select(LineUser)).scalar_one().following is True
 
 
-def test_other_text_gets_short_help_with_quick_replies(db_app, fake_line):
+def test_help_request_gets_how_to_use_with_quick_replies(db_app, fake_line):
     messages = say(db_app, fake_line, USER, "ช่วยด้วย ใช้งานยังไง")
-    assert "ยังไม่แน่ใจ" in messages[0]["text"]
-    assert len(messages[0]["quickReply"]["items"]) == 3
+    assert "วิธีใช้งาน" in messages[0]["text"]
+    assert len(messages[0]["quickReply"]["items"]) == 5
 
 
 def test_sticker_and_image_get_polite_text(db_app, fake_line):

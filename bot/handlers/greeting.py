@@ -28,7 +28,13 @@ def greet(turn: Turn) -> list[m.Message]:
 
 
 def help(turn: Turn) -> list[m.Message]:  # noqa: A001 - the capability is called help
-    return [m.text(phrase("help", turn.lang), main_menu(turn.lang))]
+    """How to use the bot when asked ("วิธีใช้งาน", "help"); a gentle "not sure" for unclear messages."""
+    asked = turn.intent is not None and turn.intent.intent == "help" and turn.intent.confidence >= 0.5
+    if not asked:
+        return [m.text(phrase("help", turn.lang), main_menu(turn.lang))]
+    more = [m.postback(phrase(key, turn.lang), f"action={action}", phrase(key, turn.lang))
+            for action, key in (("lookup_code", "button_lookup_code"), ("officer", "button_officer"))]
+    return [m.text(phrase("how_to_use", turn.lang), [*main_menu(turn.lang), *more])]
 
 
 def thanks(turn: Turn) -> list[m.Message]:

@@ -1,20 +1,250 @@
-"""Look up a standard by its code, or list the standards of a category (issue #7)."""
+"""Look up a standard by its code or number, or list the standards of a category.
+
+Reads the standards through ``get_brain().bundle.standards`` (one record per edition). Our list is
+partial: an unknown number is reported as "not in our list yet" with TISI's full list, never guessed.
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from bot.handlers import product
+from bot.brain import get_brain
+from bot.handlers import postback_int, route_by_intent
 from bot.line import messages as m
+from bot.nlp.categories import Category, load_categories
+from bot.nlp.codes import parse_standard_ref
+from bot.nlp.normalize import to_arabic_digits
+from bot.nlp.records import StandardRecord
+from bot.replies import phrase
 
 if TYPE_CHECKING:
     from bot.conversation import Turn
 
+FLOW = "lookup"
+ROWS_PER_BUBBLE = 10
+UNSURE = 0.5  # in the lookup flow, a text without a number this confidently about something else is routed
+HEADER_COLOUR = "#0F5A4A"
+MUTED = "#5C6A72"
+# A message holding exactly one number (and maybe a year): "129", "เลข 129 ค่ะ", "129/2546 ครับ".
+_ONE_NUMBER = re.compile(r"^\D*?(\d{1,4})(?:\s*[/\-–]\s*(\d{4}))?\D*$")
+
+
+@lru_cache(maxsize=1)
+def categories() -> dict[str, Category]:
+    """Category groups by key (knowledge/categories.yaml)."""
+    return {c.key: c for c in load_categories()}
+
+
+def category_label(key: str, lang: str) -> str:
+    category = categories().get(key)
+    return category.label(lang) if category else key
+
+
+def display_code(code: str, lang: str) -> str:
+    """"มผช. 129/2546" for Thai readers, "TCPS 129/2546" in English."""
+    return code.replace("มผช.", "TCPS", 1) if lang == "en" else code
+
+
+def editions(number: int) -> list[StandardRecord]:
+    """Every edition of standard ``number`` in our data, oldest first."""
+    return sorted((s for s in get_brain().bundle.standards if s.number == number), key=lambda s: s.year)
+
+
+def latest(found: list[StandardRecord]) -> StandardRecord:
+    """The current edition among ``found`` (not superseded; the newest if the data disagree)."""
+    current = [s for s in found if s.is_current] or found
+    return max(current, key=lambda s: s.year)
+
+
+# ---- handlers -----------------------------------------------------------------------------------------
+
+
+def ask_code(turn: Turn) -> list[m.Message]:
+    """The menu button "look up by code": ask for a code or number; offer the category lists."""
+    turn.enter(FLOW, "code")
+    buttons = [m.postback(phrase(f"category_short_{c.key}", turn.lang), f"action=category&key={c.key}",
+                          c.label(turn.lang)) for c in categories().values()]
+    return [m.text(phrase("lookup_ask_code", turn.lang), buttons)]
+
 
 def by_code(turn: Turn) -> list[m.Message]:
-    """"มผช. 129/2546 คืออะไร" (placeholder)."""
-    return product.ask(turn)
+    """"มผช. 129/2546 คืออะไร", "มผช 129", "TCPS 129-2546": the standard's card."""
+    entities = turn.intent.entities if turn.intent else {}
+    number = entities.get("standard_number")
+    if not isinstance(number, int):
+        return ask_code(turn)
+    year = entities.get("standard_year")
+    return card_messages(turn.lang, number, year if isinstance(year, int) else None)
+
+
+def on_text(turn: Turn) -> list[m.Message]:
+    """The text after "look up by code": a code or a bare number; anything else is routed as usual
+    (one "please type a number" first when the text is unclear)."""
+    state = turn.state()
+    retried = bool(state and state.data.get("retried"))
+    turn.leave()
+    assert turn.intent is not None
+    if turn.intent.intent == "standard_lookup" and "standard_number" in turn.intent.entities:
+        return by_code(turn)
+    ref = _one_number(turn.incoming.text)
+    if ref is not None:
+        return card_messages(turn.lang, *ref)
+    if turn.intent.confidence >= UNSURE or retried:
+        return route_by_intent(turn)
+    turn.enter(FLOW, "code", {"retried": True})
+    return [m.text(phrase("lookup_not_understood", turn.lang))]
+
+
+def on_postback(turn: Turn) -> list[m.Message]:
+    """``action=lookup&n=<number>[&y=<year>]`` (a standard picked from a list)."""
+    number = postback_int(turn, "n", digits=4)
+    if number is None:
+        return ask_code(turn)
+    return card_messages(turn.lang, number, postback_int(turn, "y", digits=4))
 
 
 def by_category(turn: Turn) -> list[m.Message]:
-    """"มาตรฐานหมวดอาหารมีอะไรบ้าง" (placeholder)."""
-    return product.ask(turn)
+    """"มาตรฐานหมวดอาหารมีอะไรบ้าง": the standards of that category in our data."""
+    key = (turn.intent.entities.get("category") if turn.intent else None) or ""
+    if key not in categories():
+        return ask_code(turn)
+    return category_messages(turn.lang, str(key))
+
+
+def on_category_postback(turn: Turn) -> list[m.Message]:
+    """``action=category&key=<key>``."""
+    key = turn.postback.get("key", "")
+    if key not in categories():
+        return ask_code(turn)
+    return category_messages(turn.lang, key)
+
+
+# ---- messages ---------------------------------------------------------------------------------------
+
+
+def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
+    """The card for standard ``number`` (edition ``year`` if given), with a note when that edition is
+    old or not in our data; "not in our list yet" with TISI's list when the number is unknown."""
+    found = editions(number)
+    url = phrase("tisi_list_url")
+    if not found:
+        more = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
+        return [m.text(phrase("lookup_not_found", lang, number=number, url=url), [more])]
+    current = latest(found)
+    notes: list[m.Message] = []
+    if year is not None:
+        asked = next((s for s in found if s.year == year), None)
+        if asked is None:
+            listed = ", ".join(display_code(s.code, lang) for s in found)
+            notes.append(m.text(phrase("lookup_year_not_found", lang, number=number, year=year, editions=listed)))
+        elif not asked.is_current:
+            notes.append(m.text(phrase("lookup_superseded", lang, code=display_code(asked.code, lang),
+                                       current=display_code(current.code, lang))))
+    category = m.postback(phrase("lookup_button_more", lang), f"action=category&key={current.category}",
+                          category_label(current.category, lang))
+    find = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
+    quick = [category, find] if current.category in categories() else [find]
+    alt = f"{display_code(current.code, lang)} {current.name}"
+    return [*notes, m.flex(alt, standard_bubble(current, found, lang), quick)]
+
+
+def standard_bubble(standard: StandardRecord, found: list[StandardRecord], lang: str) -> dict[str, Any]:
+    """A Flex bubble: code, name, category, what it covers, edition history, source and TISI list links."""
+    rows: list[dict[str, Any]] = [_text(standard.name, weight="bold", size="lg")]
+    english = _english_name(standard.number) if lang == "en" else None
+    if english:
+        rows.append(_row(phrase("lookup_label_name_en", lang), english))
+    rows.append(_row(phrase("lookup_label_category", lang), category_label(standard.category, lang)))
+    covers = ", ".join(standard.keywords) or phrase("lookup_covers_unknown", lang)
+    rows.append(_row(phrase("lookup_label_covers", lang), covers))
+    rows.append({"type": "separator", "margin": "md"})
+    rows.append(_text(phrase("lookup_label_editions", lang), size="sm", color=MUTED, margin="md"))
+    for edition in reversed(found):
+        name = f" {edition.name}" if edition.name != standard.name else ""
+        if edition.is_current and edition.year == standard.year:
+            line = phrase("lookup_edition_current", lang, code=display_code(edition.code, lang), name=name)
+        else:
+            line = phrase("lookup_edition_old", lang, code=display_code(edition.code, lang), name=name,
+                          current=display_code(edition.superseded_by or standard.code, lang))
+        rows.append(_text("• " + line, size="sm"))
+    rows.append(_text(phrase("lookup_partial_note", lang), size="xxs", color=MUTED, margin="md"))
+    buttons = [m.link(phrase("lookup_button_source", lang), standard.source)] if standard.source.startswith("http") else []
+    buttons.append(m.link(phrase("lookup_button_tisi_list", lang), phrase("tisi_list_url")))
+    return {
+        "type": "bubble",
+        "header": {"type": "box", "layout": "vertical", "backgroundColor": HEADER_COLOUR, "contents": [
+            _text(phrase("lookup_header", lang), size="xs", color="#D6EDE6"),
+            _text(display_code(standard.code, lang), weight="bold", size="xl", color="#FFFFFF"),
+        ]},
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": rows},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
+            {"type": "button", "style": "link", "height": "sm", "action": action} for action in buttons
+        ]},
+    }
+
+
+def category_messages(lang: str, key: str) -> list[m.Message]:
+    """The current standards of category ``key`` in our data as a carousel of tappable rows."""
+    label = category_label(key, lang)
+    listed = sorted((s for s in get_brain().bundle.standards if s.category == key and s.is_current),
+                    key=lambda s: s.number)
+    url = phrase("tisi_list_url")
+    if not listed:
+        return [m.text(phrase("lookup_category_empty", lang, label=label, url=url))]
+    pages = [listed[i:i + ROWS_PER_BUBBLE] for i in range(0, len(listed), ROWS_PER_BUBBLE)][:12]
+    bubbles = [_category_bubble(lang, label, len(listed), page, n, len(pages), url) for n, page in enumerate(pages, 1)]
+    quick = [m.postback(s.name, f"action=lookup&n={s.number}", display_code(s.code, lang))
+             for s in listed[:m.MAX_QUICK_REPLIES]]
+    names = ", ".join(s.name for s in listed)
+    alt = phrase("lookup_category_alt", lang, label=label, count=len(listed), names=names)
+    return [m.flex(alt, m.carousel(bubbles), quick)]
+
+
+def _category_bubble(lang: str, label: str, count: int, page: list[StandardRecord], number: int, pages: int,
+                     url: str) -> dict[str, Any]:
+    title = phrase("lookup_category_title", lang, label=label)
+    if pages > 1:
+        title += " " + phrase("lookup_category_page", lang, page=number, pages=pages)
+    rows = [{
+        "type": "box", "layout": "horizontal", "spacing": "md", "paddingAll": "sm",
+        "action": m.postback(s.name, f"action=lookup&n={s.number}", display_code(s.code, lang)),
+        "contents": [_text(display_code(s.code, lang), size="xs", color=MUTED, flex=3), _text(s.name, size="sm", flex=5)],
+    } for s in page]
+    return {
+        "type": "bubble",
+        "header": {"type": "box", "layout": "vertical", "backgroundColor": HEADER_COLOUR, "contents": [
+            _text(title, weight="bold", size="md", color="#FFFFFF"),
+            _text(phrase("lookup_category_count", lang, count=count), size="xs", color="#D6EDE6"),
+        ]},
+        "body": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": rows},
+        "footer": {"type": "box", "layout": "vertical", "contents": [
+            {"type": "button", "style": "link", "height": "sm",
+             "action": m.link(phrase("lookup_category_more", lang), url)},
+        ]},
+    }
+
+
+def _one_number(text: str) -> tuple[int, int | None] | None:
+    """(number, year or None) from a message that holds one standard number, else None."""
+    text = to_arabic_digits(text or "")
+    match = _ONE_NUMBER.match(text)
+    if match is None or int(match[1]) == 0:
+        return parse_standard_ref(text)
+    year = int(match[2]) if match[2] else None
+    if year is not None and 1900 <= year < 2200:  # a Christian-era year
+        year += 543
+    return int(match[1]), year if year is None or 2400 <= year <= 2700 else None
+
+
+def _english_name(number: int) -> str | None:
+    return next((a.alias for a in get_brain().bundle.aliases if a.number == number and a.source == "english"), None)
+
+
+def _text(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "text", "text": text, "wrap": True, **style}
+
+
+def _row(label: str, value: str) -> dict[str, Any]:
+    return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
+        _text(label, size="sm", color=MUTED, flex=2), _text(value, size="sm", flex=5)]}

@@ -78,6 +78,11 @@ class FaqDocument:
     entries: tuple[FaqEntry, ...]
     unverified_note_th: str
     unverified_note_en: str
+    popular: tuple[str, ...] = ()  # ids offered as quick replies when the user is invited to ask
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        """The entry with ``entry_id``, or None."""
+        return next((e for e in self.entries if e.id == entry_id), None)
 
     def answer_text(self, entry: FaqEntry, lang: str) -> str:
         """The answer in ``lang``, followed by the unverified note when the entry needs it."""
@@ -174,7 +179,10 @@ def parse_faq(data: object) -> FaqDocument:
         if entry.id in seen:
             raise _fail(f"entry '{entry.id}'", "duplicate id")
         seen.add(entry.id)
-    return FaqDocument(entries=tuple(entries), **notes)
+    popular = data.get("popular") or []
+    if not isinstance(popular, list) or len(popular) > 12 or not all(p in seen for p in popular):
+        raise _fail("top level", "'popular' must be a list of at most 12 entry ids")
+    return FaqDocument(entries=tuple(entries), popular=tuple(popular), **notes)
 
 
 def load_faq_document(path: Path | str = FAQ_PATH) -> FaqDocument:

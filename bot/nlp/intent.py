@@ -386,6 +386,21 @@ class IntentClassifier:
 
     __call__ = classify
 
+    def _without_cues(self, text: str, intents: Iterable[str]) -> tuple[str, str]:
+        """(prepared text, the same with the cue words of ``intents`` blanked)."""
+        prepared = self.prep.prepare(text)
+        spans = [span for name in intents for span in self._cues[name].spans(prepared)]
+        return prepared, (blank_spans(prepared, spans).strip() if spans else prepared)
+
+    def question_text(self, text: str) -> str:
+        """``text`` prepared for FAQ retrieval, without greeting/thanks words ("สวัสดีค่ะ ขอ…" → "ขอ…")."""
+        prepared, rest = self._without_cues(text, ("greeting", "thanks"))
+        return rest or prepared
+
+    def leftover_words(self, text: str, *intents: str) -> list[str]:
+        """Content words of ``text`` outside the cue words of ``intents`` ("ขอคุยกับเจ้าหน้าที่ค่ะ" → [])."""
+        return self._content(self._without_cues(text, intents)[1])
+
 
 def _code_entities(code: _CodeRef) -> dict[str, object]:
     entities: dict[str, object] = {"standard_number": code.number}

@@ -132,7 +132,7 @@ class FakeLine:
             return self._send("multicast", payload.get("to") or [], payload, request.headers.get("X-Line-Retry-Key"))
         if match := re.fullmatch(r"/v2/bot/profile/(U[0-9a-f]{32})", path):
             return self._json({"userId": match[1], "displayName": "ผู้ใช้ทดลอง"})
-        return self._rich_menu(method, path, payload, body)
+        return self._rich_menu(method, path, payload, body, request.mimetype)
 
     def _reply(self, payload: dict[str, Any]) -> Response:
         problem = self._check_messages(payload)
@@ -169,29 +169,66 @@ class FakeLine:
         return {"sentMessages": [{"id": str(time.time_ns() + i), "quoteToken": uuid.uuid4().hex}
                                  for i, _ in enumerate(payload["messages"])]}
 
-    def _rich_menu(self, method: str, path: str, payload: dict[str, Any], body: bytes) -> Response:
+    def _rich_menu(self, method: str, path: str, payload: dict[str, Any], body: bytes,
+                   content_type: str = "") -> Response:
+        """Rich menu endpoints with LINE's checks: the object is validated, an image (PNG/JPEG, ≤ 1 MB,
+        uploaded once) is required before a menu can become the default, unknown ids are 404."""
         with self._lock:
-            if method == "POST" and path == "/v2/bot/richmenu":
+            if method == "POST" and path in ("/v2/bot/richmenu", "/v2/bot/richmenu/validate"):
+                problems = rich_menu_problems(payload)
+                if problems:
+                    return self._error(400, f"The request body has {len(problems)} error(s)",
+                                       details=[{"message": msg, "property": prop} for prop, msg in problems])
+                if path.endswith("/validate"):
+                    return self._json({})
                 menu_id = f"richmenu-{uuid.uuid4().hex}"
                 self.rich_menus[menu_id] = payload
                 return self._json({"richMenuId": menu_id})
-            if method == "POST" and path == "/v2/bot/richmenu/validate":
-                return self._json({})
             if method == "GET" and path == "/v2/bot/richmenu/list":
                 return self._json({"richmenus": [{"richMenuId": k, **v} for k, v in self.rich_menus.items()]})
+            if path == "/v2/bot/user/all/richmenu":
+                if method == "DELETE":
+                    self.default_rich_menu = None
+                    return self._json({})
+                if method == "GET" and self.default_rich_menu:
+                    return self._json({"richMenuId": self.default_rich_menu})
+                return self._error(404, "no default richmenu")
             if match := re.fullmatch(r"/v2/bot/richmenu/([\w-]+)/content", path):
                 if match[1] not in self.rich_menus:
                     return self._error(404, "Not found")
+                if method == "GET":
+                    image = self.rich_menu_images.get(match[1])
+                    if image is None:
+                        return self._error(404, "Not found")
+                    return Response(image, status=200, mimetype="image/png")
+                if method != "POST":
+                    return self._error(405, "Method not allowed")
+                if content_type not in ("image/png", "image/jpeg"):
+                    return self._error(400, "Invalid content type; use image/png or image/jpeg")
+                if match[1] in self.rich_menu_images:
+                    return self._error(400, "An image has already been uploaded to the richmenu")
+                if len(body) > 1024 * 1024:
+                    return self._error(400, "The image file size exceeds the limit (1 MB)")
                 self.rich_menu_images[match[1]] = body
                 return self._json({})
-            if match := re.fullmatch(r"/v2/bot/user/all/richmenu/([\w-]+)", path):
+            if method == "POST" and (match := re.fullmatch(r"/v2/bot/user/all/richmenu/([\w-]+)", path)):
                 if match[1] not in self.rich_menus:
                     return self._error(404, "Not found")
+                if match[1] not in self.rich_menu_images:
+                    return self._error(400, "must upload richmenu image before applying it to user")
                 self.default_rich_menu = match[1]
                 return self._json({})
-            if method == "DELETE" and (match := re.fullmatch(r"/v2/bot/richmenu/([\w-]+)", path)):
-                self.rich_menus.pop(match[1], None)
-                return self._json({})
+            if match := re.fullmatch(r"/v2/bot/richmenu/([\w-]+)", path):
+                if match[1] not in self.rich_menus:
+                    return self._error(404, "Not found")
+                if method == "GET":
+                    return self._json({"richMenuId": match[1], **self.rich_menus[match[1]]})
+                if method == "DELETE":
+                    del self.rich_menus[match[1]]
+                    self.rich_menu_images.pop(match[1], None)
+                    if self.default_rich_menu == match[1]:
+                        self.default_rich_menu = None
+                    return self._json({})
         return self._error(404, "Not found")
 
     def _check_messages(self, payload: dict[str, Any]) -> Response | None:
@@ -206,7 +243,47 @@ class FakeLine:
         return Response(json.dumps(data), status=200, mimetype="application/json", headers=headers)
 
     @staticmethod
-    def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    def _error(status: int, message: str, headers: dict[str, str] | None = None,
+               details: list[dict[str, str]] | None = None) -> Response:
         headers = {"X-Line-Request-Id": uuid.uuid4().hex, **(headers or {})}
-        return Response(json.dumps({"message": message}), status=status, mimetype="application/json",
-                        headers=headers)
+        body: dict[str, Any] = {"message": message, **({"details": details} if details else {})}
+        return Response(json.dumps(body), status=status, mimetype="application/json", headers=headers)
+
+
+_ACTION_TYPES = ("postback", "message", "uri", "datetimepicker", "richmenuswitch", "camera", "cameraRoll",
+                 "location", "clipboard")
+
+
+def rich_menu_problems(menu: dict[str, Any]) -> list[tuple[str, str]]:
+    """(property, message) for each way ``menu`` breaks LINE's rich menu object rules."""
+    problems: list[tuple[str, str]] = []
+    size = menu.get("size") if isinstance(menu.get("size"), dict) else {}
+    width, height = size.get("width"), size.get("height")
+    if not (isinstance(width, int) and 800 <= width <= 2500 and isinstance(height, int) and height >= 250
+            and width / height >= 1.45):
+        problems.append(("size", "must be 800-2500 wide, at least 250 high, width/height >= 1.45"))
+        width = height = None
+    if not isinstance(menu.get("selected"), bool):
+        problems.append(("selected", "must be a boolean"))
+    if not isinstance(menu.get("name"), str) or not 0 < len(menu["name"]) <= 300:
+        problems.append(("name", "must be 1-300 characters"))
+    if not isinstance(menu.get("chatBarText"), str) or not 0 < len(menu["chatBarText"]) <= 14:
+        problems.append(("chatBarText", "must be 1-14 characters"))
+    areas = menu.get("areas")
+    if not isinstance(areas, list) or not 1 <= len(areas) <= 20:
+        return problems + [("areas", "must be a list of 1-20 areas")]
+    for i, area in enumerate(areas):
+        bounds = area.get("bounds") if isinstance(area, dict) else None
+        if not isinstance(bounds, dict) or not all(isinstance(bounds.get(k), int) and bounds[k] >= 0
+                                                   for k in ("x", "y", "width", "height")):
+            problems.append((f"areas[{i}].bounds", "must have non-negative integers x, y, width, height"))
+        elif width and (bounds["x"] + bounds["width"] > width or bounds["y"] + bounds["height"] > height):
+            problems.append((f"areas[{i}].bounds", "must lie inside the rich menu"))
+        action = area.get("action") if isinstance(area, dict) else None
+        if not isinstance(action, dict) or action.get("type") not in _ACTION_TYPES:
+            problems.append((f"areas[{i}].action", "must be an action object"))
+        elif action["type"] == "postback" and not 0 < len(str(action.get("data") or "")) <= 300:
+            problems.append((f"areas[{i}].action.data", "must be 1-300 characters"))
+        elif len(str(action.get("label") or "")) > 20:
+            problems.append((f"areas[{i}].action.label", "must be at most 20 characters"))
+    return problems
