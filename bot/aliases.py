@@ -7,9 +7,11 @@ from sqlalchemy.orm import Session
 
 from bot.casework import clean_text, known_standards
 from bot.db import utcnow
-from bot.models import KnowledgeVersion, Officer, StandardAlias, UnmatchedQuery
+from bot.knowledge_store import bump_knowledge_version
+from bot.models import Officer, StandardAlias, UnmatchedQuery
+from bot.unmatched import LOW_CONFIDENCE, NONE_FITS, NOT_COMMUNITY, NOT_IN_KNOWLEDGE
 
-PRODUCT_KINDS = ("not_in_knowledge", "low_confidence", "not_community")
+PRODUCT_KINDS = (NOT_IN_KNOWLEDGE, LOW_CONFIDENCE, NOT_COMMUNITY, NONE_FITS)
 
 
 class AliasError(ValueError):
@@ -22,22 +24,6 @@ def unmatched_queries(session: Session, kinds: tuple[str, ...] = PRODUCT_KINDS,
     return list(session.execute(
         select(UnmatchedQuery).where(UnmatchedQuery.resolved_at.is_(None), UnmatchedQuery.kind.in_(kinds))
         .order_by(UnmatchedQuery.count.desc(), UnmatchedQuery.last_seen_at.desc()).limit(limit)).scalars())
-
-
-def bump_knowledge_version(session: Session) -> int:
-    """Tell every process that standards or aliases changed (the caller commits).
-
-    Stand-in until the product capability's ``bot.brain.bump_knowledge_version`` lands; same contract.
-    """
-    row = session.execute(select(KnowledgeVersion).order_by(KnowledgeVersion.id).limit(1)
-                          .with_for_update()).scalar_one_or_none()
-    if row is None:
-        row = KnowledgeVersion(version=1)
-        session.add(row)
-    row.version = (row.version or 0) + 1
-    row.updated_at = utcnow()
-    session.flush()
-    return row.version
 
 
 def add_alias(session: Session, officer: Officer, alias: str, standard_number: int | str,

@@ -27,7 +27,7 @@ def _clean(text: str) -> str:
     return " ".join(redact((text or "").replace("\x00", "")).split())[:MAX_CHARS]
 
 
-def record_unmatched(session: Session, kind: str, example: str, normalized: str | None = None,
+def record_unmatched(session: Session, kind: str, example: str, *, normalized: str | None = None,
                      now: datetime | None = None) -> UnmatchedQuery | None:
     """Count one more ``kind`` query (one row per kind and normalised text) in the caller's transaction.
 

@@ -117,7 +117,7 @@ def test_unmatched_queries_are_counted_per_normalised_text(db_app, fake_line):
         assert record_unmatched(db.session, "faq", "   ") is None
         db.session.commit()
         rows = db.session.scalars(select(UnmatchedQuery).order_by(UnmatchedQuery.kind)).all()
-        assert [(r.kind, r.count, r.example) for r in rows] == [("faq", 2, "ราคาทอง  วันนี้"),
+        assert [(r.kind, r.count, r.example) for r in rows] == [("faq", 2, "ราคาทอง วันนี้"),
                                                                  ("officer", 1, "ราคาทอง วันนี้")]
     # through the webhook: the same unanswered question twice counts twice
     say(db_app, fake_line, USER, "ร้านกาแฟแถวนี้มีที่ไหน")

@@ -20,9 +20,9 @@ def rows(app) -> list[tuple[str, str, str, int]]:
 def test_counts_per_kind_and_text_keeping_first_and_last_seen(db_app):
     t1, t2 = datetime(2024, 5, 1, 3, 0), datetime(2024, 5, 2, 4, 0)
     with db_app.app_context():
-        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "ขายผ้าไหมค่ะ", "ผ้าไหม", t1)
-        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "ผ้าไหม ต้องขออะไร", "ผ้าไหม", t2)
-        record_unmatched(db.session, NONE_FITS, "ผ้าไหม", "ผ้าไหม", t2)
+        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "ขายผ้าไหมค่ะ", normalized="ผ้าไหม", now=t1)
+        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "ผ้าไหม ต้องขออะไร", normalized="ผ้าไหม", now=t2)
+        record_unmatched(db.session, NONE_FITS, "ผ้าไหม", normalized="ผ้าไหม", now=t2)
         db.session.commit()
         row = db.session.scalars(select(UnmatchedQuery).where(UnmatchedQuery.kind == NOT_IN_KNOWLEDGE)).one()
         assert (row.first_seen_at, row.last_seen_at) == (t1, t2)
@@ -31,7 +31,7 @@ def test_counts_per_kind_and_text_keeping_first_and_last_seen(db_app):
 
 def test_long_text_is_cut_to_the_column(db_app):
     with db_app.app_context():
-        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "ข" * 2000, "ก" * 2000)
+        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "ข" * 2000, normalized="ก" * 2000)
         db.session.commit()
     [(_, normalized, example, _)] = rows(db_app)
     assert len(normalized) == 500 and len(example) == 500
@@ -44,7 +44,7 @@ def test_concurrent_workers_count_every_query_once(db_app):
         try:
             with db_app.app_context():
                 for _ in range(5):
-                    record_unmatched(db.session, NOT_IN_KNOWLEDGE, "สบู่สมุนไพรค่ะ", "สบู่สมุนไพร")
+                    record_unmatched(db.session, NOT_IN_KNOWLEDGE, "สบู่สมุนไพรค่ะ", normalized="สบู่สมุนไพร")
                     db.session.commit()
                 db.session.remove()
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion below

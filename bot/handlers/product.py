@@ -97,7 +97,7 @@ def none_fits(turn: Turn) -> list[m.Message]:
     state = turn.state()
     query = str(state.data.get("query", "")) if state is not None and state.flow == FLOW else ""
     if query:
-        unmatched.record_unmatched(turn.session, unmatched.NONE_FITS, query, _normalized(query), turn.now)
+        unmatched.record_unmatched(turn.session, unmatched.NONE_FITS, query, normalized=_normalized(query), now=turn.now)
     turn.enter(FLOW, "ask")
     return [m.text(phrase("product_none_fits", turn.lang, url=TISI_STANDARD_LIST_URL),
                    _not_covered_actions(turn.lang))]
@@ -137,7 +137,7 @@ def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: lis
     cards = [(part, rec) for part, rec in records if rec is not None]
     if any(p.verdict == CHOOSE and (not p.candidates or p.candidates[0].score < LOW_CONFIDENCE_BELOW)
            for p in covered):
-        unmatched.record_unmatched(turn.session, unmatched.LOW_CONFIDENCE, text, _normalized(text), turn.now)
+        unmatched.record_unmatched(turn.session, unmatched.LOW_CONFIDENCE, text, normalized=_normalized(text), now=turn.now)
     products = _products(covered)
     if several:
         intro = phrase("product_intro_many", lang, products=products)
@@ -185,7 +185,7 @@ def _uncovered_notes(turn: Turn, text: str, known: list[ProductMatch], lang: str
     for parts, key, kind in groups:
         if parts:
             products = _products(parts)
-            unmatched.record_unmatched(turn.session, kind, text, products, turn.now)
+            unmatched.record_unmatched(turn.session, kind, text, normalized=products, now=turn.now)
             notes.append(m.text(phrase(key, lang, products=products, url=TISI_STANDARD_LIST_URL)))
     return notes
 
@@ -197,7 +197,7 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     community = [p for p in known if p.verdict != NOT_COMMUNITY_PRODUCT]
     if known and not community:
         products = _products(known)
-        unmatched.record_unmatched(turn.session, unmatched.NOT_COMMUNITY, text, products, turn.now)
+        unmatched.record_unmatched(turn.session, unmatched.NOT_COMMUNITY, text, normalized=products, now=turn.now)
         lines = [phrase("product_not_community", lang, products=products)]
         for key in dict.fromkeys(WHERE_INSTEAD.get(p.detail, "product_where_other") for p in known):
             lines.append(phrase(key, lang))
@@ -205,7 +205,7 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     parts = community or list(result.parts)
     products = _products(parts) if parts else _clip(text, MAX_PRODUCT_CHARS)
     normalized = _products(community) if community else _normalized(text)
-    unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, text, normalized, turn.now)
+    unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, text, normalized=normalized, now=turn.now)
     lines = [phrase("product_not_in_knowledge", lang, products=products, url=TISI_STANDARD_LIST_URL,
                     count=len(get_brain().matcher.current))]
     if any(p.detail in FOOD_CATEGORIES for p in community):
