@@ -270,3 +270,13 @@ def test_card_without_scope_keywords_shows_example_kinds(app, fake_line):
     assert "เช่น น้ำพริกแกงเผ็ด, พริกแกงเผ็ด, น้ำพริกแกงเขียวหวาน" in " ".join(texts)
     mask = checked(say(app, fake_line, USER, "ขายหน้ากากผ้าค่ะ"))  # neither keywords nor examples
     assert phrase("product_card_scope_unknown") in bubble_texts(carousel(mask)[0])
+
+
+def test_a_standard_code_inside_the_product_flow_gets_the_lookup_card(db_app, fake_line):
+    user = "U" + "9" * 32
+    first = say(db_app, fake_line, user, "ทำน้ำพริกตาแดงขาย ต้องขอ มผช. อะไรคะ")
+    assert first[-1]["type"] == "flex"
+    card = say(db_app, fake_line, user, "มผช. ๑๒๙/๒๕๔๖ คืออะไร")
+    flat = json.dumps(card, ensure_ascii=False)
+    assert "129/2546" in flat and "น้ำพริกแกง" in flat
+    assert phrase("lookup_label_editions") in flat  # the lookup card's edition history, not a product pick card

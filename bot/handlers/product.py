@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot import unmatched
 from bot.brain import get_brain
 from bot.knowledge_store import TISI_STANDARD_LIST_URL
+from bot.handlers import route_by_intent
 from bot.line import messages as m
 from bot.nlp.categories import load_categories
 from bot.nlp.faq import FaqDocument
@@ -77,6 +78,9 @@ def on_question(turn: Turn) -> list[m.Message]:
 
 def on_flow_text(turn: Turn) -> list[m.Message]:
     """Text while in the product flow: another product name (or something else entirely)."""
+    if turn.intent is not None and turn.intent.intent == "standard_lookup":  # a code: show its own card
+        turn.leave()
+        return route_by_intent(turn)
     return _answer(turn, in_flow=True)
 
 
@@ -111,10 +115,8 @@ def _answer(turn: Turn, in_flow: bool) -> list[m.Message]:
     if not known:
         intent = turn.intent
         if in_flow and intent is not None and _belongs_elsewhere(intent.intent, intent.confidence):
-            from bot.conversation import INTENTS  # late import: conversation imports this module
-
             turn.leave()
-            return INTENTS[intent.intent](turn)
+            return route_by_intent(turn)
         if not in_flow and not (intent and intent.entities.get("product")) and not result.parts:
             return ask(turn)  # "ขอ มผช. ค่ะ": a product question without a product
     covered = [p for p in known if p.verdict in (MATCH, CHOOSE)]
