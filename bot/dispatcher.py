@@ -34,7 +34,7 @@ def dispatch_next(max_attempts: int = 5) -> bool:
     event = session.execute(
         select(InboundEvent)
         .where(InboundEvent.status == "pending", InboundEvent.next_attempt_at <= utcnow())
-        .order_by(InboundEvent.id).limit(1).with_for_update(skip_locked=True)
+        .order_by(InboundEvent.next_attempt_at, InboundEvent.id).limit(1).with_for_update(skip_locked=True)
     ).scalar_one_or_none()
     if event is None:
         session.rollback()
