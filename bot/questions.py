@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
@@ -26,6 +26,7 @@ from bot.line import messages as m
 from bot.logs import redact
 from bot.models import Application, ApplicationLink, LineUser, Officer, OfficerQuestion
 from bot.notify.outbox import enqueue_push
+from bot.officers import in_scope
 from bot.replies import phrase
 from bot.workdays import normalize_province
 
@@ -132,11 +133,43 @@ def pending_questions(session: Session, province: str | None = None, limit: int 
     return list(session.scalars(query.order_by(OfficerQuestion.asked_at, OfficerQuestion.id).limit(limit)))
 
 
+def pending_count(session: Session, province: str | None = None) -> int:
+    """How many questions wait for an officer (``province`` as in `pending_questions`)."""
+    query = select(func.count()).select_from(OfficerQuestion).where(OfficerQuestion.status == "pending")
+    if province is not None:
+        query = query.where(OfficerQuestion.province == normalize_province(province))
+    return session.execute(query).scalar_one()
+
+
+def scope_of(officer: Officer) -> str | None:
+    """The province whose questions ``officer`` handles; None (every question) for an admin."""
+    return None if officer.is_admin else normalize_province(officer.province)
+
+
+def handles(officer: Officer, question: OfficerQuestion) -> bool:
+    """An admin handles every question; an officer only their province's (never one without a province)."""
+    return officer.is_admin or (question.province is not None
+                                and normalize_province(officer.province) == question.province)
+
+
+def askers_applications(session: Session, questions: list[OfficerQuestion], officer: Officer) -> dict[int, list[str]]:
+    """``line_user pk → numbers`` of the applications each asker has linked that ``officer`` may see."""
+    users = {q.line_user_id for q in questions}
+    if not users:
+        return {}
+    found: dict[int, list[str]] = {}
+    for user, number in session.execute(
+            select(ApplicationLink.line_user_id, Application.number)
+            .join(Application, Application.id == ApplicationLink.application_id)
+            .where(ApplicationLink.line_user_id.in_(users), in_scope(officer)).order_by(Application.number)):
+        found.setdefault(user, []).append(number)
+    return found
+
+
 def _check_officer(question: OfficerQuestion, officer: Officer) -> None:
     if question.status != "pending":
         raise QuestionError("not_pending", "คำถามนี้ตอบหรือปิดไปแล้ว / this question is no longer pending")
-    if not officer.is_admin and (question.province is None
-                                 or normalize_province(officer.province) != question.province):
+    if not handles(officer, question):
         raise QuestionError("not_allowed", "คำถามนี้ไม่ใช่ของจังหวัดของท่าน / not a question for your province")
 
 
@@ -144,7 +177,7 @@ def answer_question(session: Session, question: OfficerQuestion, officer: Office
                     now: datetime | None = None) -> None:
     """Record the officer's answer and queue it to the user as a LINE push (same transaction)."""
     _check_officer(question, officer)
-    answer = (answer or "").strip()
+    answer = (answer or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if not answer:
         raise QuestionError("empty", "กรุณาพิมพ์คำตอบ / the answer is empty")
     answer = answer[:MAX_ANSWER_CHARS]

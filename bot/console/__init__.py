@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -11,7 +12,7 @@ from flask import Blueprint, Response, g, redirect, render_template, request, se
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from bot.applications import stage_book
+from bot.applications import BANGKOK, stage_book
 from bot.db import db
 from bot.models import Officer
 from bot.thaidate import format_thai_date
@@ -74,9 +75,27 @@ def csrf_error(exc: CSRFError) -> Response | HTTPException:
                     status=400)
 
 
+@bp.errorhandler(403)
+@bp.errorhandler(404)
+def not_yours(exc: HTTPException) -> tuple[str, int]:
+    """A console page in Thai for what an officer may not see or what does not exist."""
+    message = ("รายการนี้เป็นของจังหวัดอื่น ท่านไม่มีสิทธิ์ดูหรือแก้ไข" if exc.code == 403
+               else "ไม่พบรายการนี้ อาจถูกลบหรือพิมพ์ที่อยู่ผิด")
+    return render_template("console/error.html", status=exc.code, message=message), exc.code or 404
+
+
 @bp.app_template_filter("thaidate")
 def thaidate(value: Any) -> str:
     return format_thai_date(value) if value else "–"
+
+
+@bp.app_template_filter("thaitime")
+def thaitime(value: datetime | None) -> str:
+    """A naive-UTC moment as Bangkok time: ``24 พ.ย. 2569 14:35 น.``"""
+    if not value:
+        return "–"
+    local = value.replace(tzinfo=timezone.utc).astimezone(BANGKOK)
+    return f"{format_thai_date(local.date())} {local:%H:%M} น."
 
 
 @bp.app_template_filter("stage_label")

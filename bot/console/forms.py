@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.validators import DataRequired, Length
 
 from bot.casework import MAX_NOTE
+from bot.questions import MAX_ANSWER_CHARS
 
 
 class LoginForm(FlaskForm):
@@ -44,3 +45,9 @@ class AliasForm(FlaskForm):
     alias = StringField("ชื่อเรียกสินค้า", validators=[DataRequired("กรุณากรอกชื่อเรียก"), Length(max=200)])
     standard_number = StringField("เลข มผช.", validators=[DataRequired("กรุณากรอกเลข มผช.")],
                                   render_kw={"inputmode": "numeric", "placeholder": "129"})
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField("คำตอบ (ส่งถึงผู้ถามทาง LINE)", validators=[
+        DataRequired("กรุณาพิมพ์คำตอบก่อนกดส่ง"),
+        Length(max=MAX_ANSWER_CHARS, message=f"คำตอบยาวเกิน {MAX_ANSWER_CHARS:,} ตัวอักษร กรุณาตัดให้สั้นลง")])

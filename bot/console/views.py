@@ -11,11 +11,14 @@ from bot.applications import ApplicationError, stage_book, timeline_of, today_in
 from bot.casework import (InvalidFields, add_application, failed_notifications, known_standards, linked_count,
                           move_stage, next_stages, overdue_applications, search_applications, stage_counts)
 from bot.console import bp, login_required, safe_next
-from bot.console.forms import AliasForm, ApplicationForm, ImportForm, LoginForm, PostForm, StageForm
+from bot.console.forms import AliasForm, AnswerForm, ApplicationForm, ImportForm, LoginForm, PostForm, StageForm
 from bot.csv_import import HEADERS, CsvImportError, import_applications
 from bot.db import db
+from bot.models import OfficerQuestion
 from bot.officers import application_for, authenticate
 from bot.provinces import provinces
+from bot.questions import (QuestionError, answer_question, askers_applications, close_question, handles,
+                           pending_count, pending_questions, scope_of)
 
 PER_PAGE = 50
 
@@ -61,7 +64,8 @@ def dashboard():
     counts = stage_counts(db.session, g.officer)
     return render_template("console/dashboard.html", counts=counts, total=sum(n for _, n in counts),
                            overdue=overdue_applications(db.session, g.officer, today),
-                           failed=failed_notifications(db.session, g.officer), today=today)
+                           failed=failed_notifications(db.session, g.officer), today=today,
+                           questions=pending_count(db.session, scope_of(g.officer)))
 
 
 @bp.get("/applications")
@@ -228,3 +232,70 @@ def dismiss_unmatched(query_id: int):
         db.session.commit()
         flash("ซ่อนคำถามนี้แล้ว", "info")
     return redirect(url_for("console.unmatched"))
+
+
+# ---- questions for officers (answered by LINE) -------------------------------------------------------------
+@bp.get("/questions")
+@login_required
+def questions():
+    return _questions_page(AnswerForm())
+
+
+def _questions_page(form: AnswerForm, failed_id: int | None = None, status: int = 200):
+    """The pending questions this officer handles, oldest first; ``failed_id``'s form shows ``form``'s errors."""
+    scope = scope_of(g.officer)
+    listing = pending_questions(db.session, scope)
+    return render_template("console/questions.html", questions=listing, total=pending_count(db.session, scope),
+                           linked=askers_applications(db.session, listing, g.officer), form=form,
+                           failed_id=failed_id, close=PostForm()), status
+
+
+@bp.post("/questions/<int:question_id>/answer")
+@login_required
+def answer(question_id: int):
+    question = _question_or_abort(question_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _questions_page(form, question_id, 400)
+    try:
+        answer_question(db.session, question, g.officer, form.answer.data)
+    except QuestionError as exc:
+        return _refused(exc, form, question_id)
+    db.session.commit()
+    flash("บันทึกคำตอบแล้ว ระบบกำลังส่งถึงผู้ถามทาง LINE (ถ้าส่งไม่สำเร็จจะแสดงในหน้าภาพรวม)", "success")
+    return redirect(url_for("console.questions"))
+
+
+@bp.post("/questions/<int:question_id>/close")
+@login_required
+def close(question_id: int):
+    question = _question_or_abort(question_id)
+    try:
+        close_question(db.session, question, g.officer)
+    except QuestionError as exc:
+        return _refused(exc, AnswerForm(), question_id)
+    db.session.commit()
+    flash("ปิดคำถามแล้ว (ไม่ได้ส่งข้อความใดถึงผู้ถาม)", "info")
+    return redirect(url_for("console.questions"))
+
+
+def _question_or_abort(question_id: int) -> OfficerQuestion:
+    """The question, locked for this transaction (two officers cannot both answer it); 404 for offers that
+    were never sent to officers, 403 for another province's question (checked before its status)."""
+    question = db.session.get(OfficerQuestion, question_id, with_for_update=True)
+    if question is None or question.status in ("offered", "withdrawn"):
+        abort(404)
+    if not handles(g.officer, question):
+        abort(403)
+    return question
+
+
+def _refused(exc: QuestionError, form: AnswerForm, question_id: int):
+    db.session.rollback()
+    if exc.code == "not_allowed":
+        abort(403)
+    if exc.code == "empty":
+        form.answer.errors = ["กรุณาพิมพ์คำตอบก่อนกดส่ง"]
+        return _questions_page(form, question_id, 400)
+    flash("คำถามนี้มีเจ้าหน้าที่ตอบหรือปิดไปแล้ว จึงไม่ได้ส่งซ้ำ", "error")
+    return _questions_page(AnswerForm(), None, 409)

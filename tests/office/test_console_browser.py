@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -23,13 +25,25 @@ def wait_for(condition, timeout: float = 15.0) -> bool:
     return False
 
 
+@contextmanager
+def live_console(app) -> Iterator[LiveServer]:
+    """The app over real HTTP with the worker threads (dispatcher and sender) running."""
+    server = LiveServer(app).start()
+    stop = threading.Event()
+    threads = start_threads(app, stop)
+    try:
+        yield server
+    finally:
+        stop.set()
+        server.stop()
+        for thread in threads:
+            thread.join(timeout=10)
+
+
 @pytest.mark.browser
 def test_officer_logs_in_changes_a_stage_and_the_push_arrives(db_app, office, fake_line, browser, tmp_path: Path):
-    server = LiveServer(db_app).start()
-    stop = threading.Event()
-    threads = start_threads(db_app, stop)
     follower = office["followers"]["เชียงใหม่"]
-    try:
+    with live_console(db_app) as server:
         page = browser.new_page(viewport={"width": 1366, "height": 800})
         page.goto(server.url + "/console/applications/67/0012")
         assert "/console/login" in page.url  # sent to the login page first
@@ -63,10 +77,5 @@ def test_officer_logs_in_changes_a_stage_and_the_push_arrives(db_app, office, fa
         page.locator("input[name=username]").wait_for()
         page.goto(server.url + "/console/")
         assert "/console/login" in page.url
-    finally:
-        stop.set()
-        server.stop()
-        for thread in threads:
-            thread.join(timeout=10)
     time.sleep(0.3)
     assert len(fake_line.messages_for(follower)) == 1  # exactly once
