@@ -50,53 +50,49 @@ def make_bodies(fake: FakeLine, count: int, per_body: int = 1, users: int = 200)
     return bodies
 
 
+async def post_one(session: aiohttp.ClientSession, url: str, body: bytes, sig: str, statuses: list[int],
+                   latencies: list[float]) -> None:
+    """POST one signed body; record its status and acknowledgement time."""
+    start = time.perf_counter()
+    async with session.post(url, data=body, headers={"X-Line-Signature": sig,
+                                                     "Content-Type": "application/json"}) as resp:
+        await resp.read()
+        latencies.append(time.perf_counter() - start)
+        statuses.append(resp.status)
+
+
 async def blast(url: str, bodies: list[tuple[bytes, str]], concurrency: int) -> tuple[int, float, list[float]]:
     """Send every body as fast as ``concurrency`` connections allow; return (200s, seconds, latencies)."""
     queue: asyncio.Queue = asyncio.Queue()
     for item in bodies:
         queue.put_nowait(item)
-    ok, latencies = 0, []
+    latencies: list[float] = []
+    statuses: list[int] = []
 
     async def worker(session: aiohttp.ClientSession) -> None:
-        nonlocal ok
         while not queue.empty():
-            body, sig = queue.get_nowait()
-            start = time.perf_counter()
-            async with session.post(url, data=body, headers={"X-Line-Signature": sig,
-                                                             "Content-Type": "application/json"}) as resp:
-                await resp.read()
-                latencies.append(time.perf_counter() - start)
-                ok += resp.status == 200
+            await post_one(session, url, *queue.get_nowait(), statuses, latencies)
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
         started = time.perf_counter()
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
-        return ok, time.perf_counter() - started, latencies
+        return statuses.count(200), time.perf_counter() - started, latencies
 
 
 async def paced(url: str, bodies: list[tuple[bytes, str]], rate: float) -> tuple[int, list[float]]:
     """Open-loop load: one request every 1/rate seconds, whatever the server does."""
-    ok, latencies = 0, []
-
-    async def one(session: aiohttp.ClientSession, body: bytes, sig: str) -> None:
-        nonlocal ok
-        start = time.perf_counter()
-        async with session.post(url, data=body, headers={"X-Line-Signature": sig,
-                                                         "Content-Type": "application/json"}) as resp:
-            await resp.read()
-            latencies.append(time.perf_counter() - start)
-            ok += resp.status == 200
-
+    latencies: list[float] = []
+    statuses: list[int] = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as session:
         tasks, start = [], time.perf_counter()
         for i, (body, sig) in enumerate(bodies):
             delay = start + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(session, body, sig)))
+            tasks.append(asyncio.create_task(post_one(session, url, body, sig, statuses, latencies)))
         await asyncio.gather(*tasks)
-    return ok, latencies
+    return statuses.count(200), latencies
 
 
 LUA = """
