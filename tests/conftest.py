@@ -121,6 +121,13 @@ def _truncate_all(app: Flask) -> None:
         db.session.commit()
 
 
+def close_app(app: Flask) -> None:
+    """Release the app's database connections (end of a test)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _make_app(database_url: str, line_api: str, **extra: object) -> Flask:
     return create_app(base_config(database_url, line_api, **extra))
 
@@ -132,8 +139,7 @@ def app(sqlite_template, tmp_path, line_api_url) -> Iterator[Flask]:
     shutil.copy(sqlite_template, path)
     application = _make_app(f"sqlite:///{path}", line_api_url)
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    close_app(application)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -148,9 +154,7 @@ def db_app(request, sqlite_template, tmp_path, line_api_url) -> Iterator[Flask]:
         application = _make_app(url, line_api_url)
         _truncate_all(application)
     yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(application)
 
 
 @pytest.fixture

@@ -60,14 +60,12 @@ def office(db_app):
 @pytest.fixture
 def pg_app(postgres_url, line_api_url):
     """The app on PostgreSQL only (for several worker processes sharing the outbox)."""
-    from tests.conftest import _make_app, _truncate_all
+    from tests.conftest import _make_app, _truncate_all, close_app
 
     application = _make_app(postgres_url, line_api_url)
     _truncate_all(application)
     yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(application)
 
 
 def pushed(fake, user: str) -> list[str]:
