@@ -8,11 +8,17 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import api, cli, console, health
+from bot import cli, health
+from bot.cases import applications, status_card
 from bot.config import load_config
 from bot.db import db, migrate
+from bot.handlers import router
+from bot.knowledge.brain import refresh_brain
 from bot.line import webhook
 from bot.logs import configure_logging
+from bot.office import api, console
+from bot.pipeline import dispatcher
+from bot.pipeline.dispatcher import Responder
 
 csrf = CSRFProtect()
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
@@ -20,8 +26,7 @@ MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, database, blueprints, CLI; simulator parts only in simulator mode."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="bot/templates",
-                static_folder="bot/static")
+    app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(Path(app.instance_path), test_config))
     if not app.testing:
@@ -31,6 +36,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)
+    # The explicit wiring between layers: the pipeline's responder and the stage-change card.
+    dispatcher.init_app(app, Responder(respond=router.answer, prepare=refresh_brain))
+    applications.init_app(app, stage_messages=status_card.stage_change_messages)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(webhook.bp)

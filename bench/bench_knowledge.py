@@ -45,7 +45,7 @@ def run(url: str, label: str, rows: int, tmp: Path) -> None:
     from flask_migrate import upgrade
 
     from app import create_app
-    from bot.brain import BrainHolder, build_brain, knowledge_bundle
+    from bot.knowledge.brain import BrainHolder, build_brain, knowledge_bundle
     from bot.db import db
 
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1400)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    from bot.brain import default_brain
+    from bot.knowledge.brain import default_brain
 
     default_brain()  # PyThaiNLP's word trie is built once per process; do not count it in the rebuild
     with tempfile.TemporaryDirectory() as folder:

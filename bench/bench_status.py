@@ -23,9 +23,9 @@ if str(ROOT) not in sys.path:
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bot.applications import NewApplication, change_stage, create_application, today_in_thailand  # noqa: E402
+from bot.cases.applications import NewApplication, change_stage, create_application, today_in_thailand  # noqa: E402
 from bot.db import db  # noqa: E402
-from bot.status_card import card_message  # noqa: E402
+from bot.cases.status_card import card_message  # noqa: E402
 
 
 def _ms(samples: list[float]) -> str:

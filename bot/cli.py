@@ -8,9 +8,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from bot.knowledge_cli import knowledge_cli
+from bot.knowledge.cli import knowledge_cli
 from bot.line.richmenu import line_group
-from bot.worker import dispatch_available, make_sender, send_available, start_threads
+from bot.pipeline.worker import dispatch_available, make_sender, send_available, start_threads
 
 
 @click.command("worker")
@@ -52,7 +52,7 @@ def serve_command(host: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from bot.office_cli import notify, officers
+    from bot.office.cli import notify, officers
 
     app.cli.add_command(worker_command)
     app.cli.add_command(serve_command)

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from dotenv import load_dotenv
+from flask import current_app, has_app_context
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE_DIR = ROOT / "knowledge"
+DEFAULT_TISI_STANDARD_LIST_URL = "https://tcps.tisi.go.th/public/StandardList.aspx"
 DEFAULT_LINE_API = "https://api.line.me"
 DEFAULT_LINE_DATA_API = "https://api-data.line.me"  # rich menu images and message content
 MAX_WEBHOOK_BYTES = 2 * 1024 * 1024
@@ -53,6 +56,26 @@ def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
     return float(value) if value not in (None, "") else default
 
 
+def knowledge_dir() -> Path:
+    """The one knowledge directory every loader reads: the app's ``KNOWLEDGE_DIR`` inside an app,
+    else the environment's ``KNOWLEDGE_DIR`` (scripts such as ``python -m bot.nlp.match``), else knowledge/."""
+    if has_app_context():
+        return Path(current_app.config["KNOWLEDGE_DIR"])
+    return Path(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
+
+
+def knowledge_file(name: str) -> Path:
+    """``name`` (a file or folder such as ``stages.yaml`` or ``replies``) in the knowledge directory."""
+    return knowledge_dir() / name
+
+
+def tisi_standard_list_url() -> str:
+    """TISI's official list of community product standards (setting ``TISI_STANDARD_LIST_URL``)."""
+    if has_app_context():
+        return str(current_app.config["TISI_STANDARD_LIST_URL"])
+    return os.environ.get("TISI_STANDARD_LIST_URL") or DEFAULT_TISI_STANDARD_LIST_URL
+
+
 def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from ``.env``, the environment and ``overrides`` (tests)."""
     load_dotenv(ROOT / ".env")
@@ -75,7 +98,8 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
         "REPLY_TOKEN_MAX_AGE_SECONDS": _env_float(env, "REPLY_TOKEN_MAX_AGE_SECONDS", 50.0),
-        "KNOWLEDGE_DIR": env.get("KNOWLEDGE_DIR") or str(ROOT / "knowledge"),
+        "KNOWLEDGE_DIR": env.get("KNOWLEDGE_DIR") or str(DEFAULT_KNOWLEDGE_DIR),
+        "TISI_STANDARD_LIST_URL": env.get("TISI_STANDARD_LIST_URL") or DEFAULT_TISI_STANDARD_LIST_URL,
         "KNOWLEDGE_REFRESH_SECONDS": _env_float(env, "KNOWLEDGE_REFRESH_SECONDS", 5.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

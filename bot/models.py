@@ -157,7 +157,7 @@ class UnmatchedQuery(db.Model):
 
 
 class OfficerQuestion(db.Model):
-    """A question from a LINE user for an officer to answer by LINE (see bot/questions.py).
+    """A question from a LINE user for an officer to answer by LINE (see bot/office/questions.py).
 
     ``status``: offered (the bot offered to pass it on, not yet accepted) → withdrawn, or pending (waiting
     for an officer) → answered | closed. ``province`` is the office of the user's linked application, if any.

@@ -27,6 +27,9 @@ CHANNEL_SECRET = "channel_secret"  # LINE's own test secret, used in its publish
 ACCESS_TOKEN = "test-access-token"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Officers, applications and logged-in clients, shared by the office and pipeline tests.
+pytest_plugins = ["tests.office.fixtures"]
 
 
 def base_config(database_url: str, line_api: str, **extra: object) -> dict:
@@ -176,3 +179,21 @@ class LiveServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+# ---- a real browser ------------------------------------------------------------------------------
+@pytest.fixture
+def browser():
+    if not CHROMIUM:
+        message = "Debian's chromium is not installed (make test installs it with apt when it can)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()

@@ -7,7 +7,7 @@ from flask import Flask
 
 from bot.simulator import events as ev
 from bot.simulator.fake_line import FakeLine
-from bot.worker import dispatch_available, make_sender, send_available
+from bot.pipeline.worker import dispatch_available, make_sender, send_available
 from tests.conftest import CHANNEL_SECRET
 
 

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from flask import Flask
 from sqlalchemy import select
 
-from bot.applications import NewApplication, change_stage, create_application, find_application, today_in_thailand
+from bot.cases.applications import NewApplication, change_stage, create_application, find_application, today_in_thailand
 from bot.db import db
 from bot.models import ApplicationLink, LineUser
 from bot.simulator import events as ev

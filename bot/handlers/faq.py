@@ -3,22 +3,19 @@
 The decision comes from `bot.nlp.faq.FaqIndex.answer` (thresholds tuned on tests/data/faq_dev.tsv):
 ``answer`` → the entry's answer (with the unverified note when the source is unconfirmed) and its
 sources; ``suggest`` → up to 3 questions as quick replies; ``none`` → offer to pass the question on
-to an officer (bot/questions.py), and count it in ``unmatched_query`` so the FAQ can grow.
+to an officer (bot/office/questions.py), and count it in ``unmatched_query`` so the FAQ can grow.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
-from bot import questions
-from bot.brain import get_brain
-from bot.handlers import route_by_intent
+from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
+from bot.office import questions
+from bot.knowledge.brain import get_brain
 from bot.line import messages as m
 from bot.nlp.faq import FaqEntry
-from bot.replies import phrase
-from bot.unmatched import record_unmatched
+from bot.knowledge.replies import phrase
+from bot.office.unmatched import record_unmatched
 
-if TYPE_CHECKING:
-    from bot.conversation import Turn
 
 FLOW = "faq"
 # Right after "ask about มผช.", a message the classifier is this unsure of is read as the question.
@@ -41,7 +38,7 @@ def on_text(turn: Turn) -> list[m.Message]:
         return ask(turn)
     turn.leave()
     if turn.intent.intent != "faq" and (turn.intent.confidence >= UNSURE or turn.intent.intent == "thanks"):
-        return route_by_intent(turn)
+        return HAND_OVER
     return _answer_text(turn, turn.incoming.text)
 
 
@@ -100,3 +97,6 @@ def _question_button(entry: FaqEntry, lang: str, number: int | None = None) -> m
     question = entry.question(lang)
     label = f"{number}. {question}" if number else question
     return m.postback(label, f"action=faq&id={entry.id}", question)
+
+
+STEPS: Steps = {"question": on_text}

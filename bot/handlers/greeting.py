@@ -1,13 +1,11 @@
 """Greeting, help and the main menu of the three jobs."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
+from bot.handlers.turn import Turn
 from bot.line import messages as m
-from bot.replies import phrase
+from bot.knowledge.replies import phrase
 
-if TYPE_CHECKING:
-    from bot.conversation import Turn
 
 def main_menu(lang: str) -> list[m.Action]:
     """Quick replies for the three jobs the bot does."""

@@ -6,20 +6,18 @@ partial: an unknown number is reported as "not in our list yet" with TISI's full
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.brain import get_brain
-from bot.handlers import postback_int, route_by_intent
+from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
+from bot.knowledge.brain import get_brain
 from bot.line import messages as m
-from bot.nlp.categories import Category, load_categories
+from bot.config import tisi_standard_list_url
+from bot.nlp.categories import categories_by_key
 from bot.nlp.codes import parse_standard_ref
 from bot.nlp.normalize import to_arabic_digits
 from bot.nlp.records import StandardRecord
-from bot.replies import phrase
+from bot.knowledge.replies import phrase
 
-if TYPE_CHECKING:
-    from bot.conversation import Turn
 
 FLOW = "lookup"
 ROWS_PER_BUBBLE = 10
@@ -30,14 +28,8 @@ MUTED = "#5C6A72"
 _ONE_NUMBER = re.compile(r"^\D*?(\d{1,4})(?:\s*[/\-–]\s*(\d{4}))?\D*$")
 
 
-@lru_cache(maxsize=1)
-def categories() -> dict[str, Category]:
-    """Category groups by key (knowledge/categories.yaml)."""
-    return {c.key: c for c in load_categories()}
-
-
 def category_label(key: str, lang: str) -> str:
-    category = categories().get(key)
+    category = categories_by_key().get(key)
     return category.label(lang) if category else key
 
 
@@ -64,7 +56,7 @@ def ask_code(turn: Turn) -> list[m.Message]:
     """The menu button "look up by code": ask for a code or number; offer the category lists."""
     turn.enter(FLOW, "code")
     buttons = [m.postback(phrase(f"category_short_{c.key}", turn.lang), f"action=category&key={c.key}",
-                          c.label(turn.lang)) for c in categories().values()]
+                          c.label(turn.lang)) for c in categories_by_key().values()]
     return [m.text(phrase("lookup_ask_code", turn.lang), buttons)]
 
 
@@ -91,23 +83,23 @@ def on_text(turn: Turn) -> list[m.Message]:
     if ref is not None:
         return card_messages(turn.lang, *ref)
     if turn.intent.confidence >= UNSURE or retried:
-        return route_by_intent(turn)
+        return HAND_OVER
     turn.enter(FLOW, "code", {"retried": True})
     return [m.text(phrase("lookup_not_understood", turn.lang))]
 
 
 def on_postback(turn: Turn) -> list[m.Message]:
     """``action=lookup&n=<number>[&y=<year>]`` (a standard picked from a list)."""
-    number = postback_int(turn, "n", digits=4)
+    number = turn.postback_int("n", digits=4)
     if number is None:
         return ask_code(turn)
-    return card_messages(turn.lang, number, postback_int(turn, "y", digits=4))
+    return card_messages(turn.lang, number, turn.postback_int("y", digits=4))
 
 
 def by_category(turn: Turn) -> list[m.Message]:
     """"มาตรฐานหมวดอาหารมีอะไรบ้าง": the standards of that category in our data."""
     key = (turn.intent.entities.get("category") if turn.intent else None) or ""
-    if key not in categories():
+    if key not in categories_by_key():
         return ask_code(turn)
     return category_messages(turn.lang, str(key))
 
@@ -115,7 +107,7 @@ def by_category(turn: Turn) -> list[m.Message]:
 def on_category_postback(turn: Turn) -> list[m.Message]:
     """``action=category&key=<key>``."""
     key = turn.postback.get("key", "")
-    if key not in categories():
+    if key not in categories_by_key():
         return ask_code(turn)
     return category_messages(turn.lang, key)
 
@@ -127,7 +119,7 @@ def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
     """The card for standard ``number`` (edition ``year`` if given), with a note when that edition is
     old or not in our data; "not in our list yet" with TISI's list when the number is unknown."""
     found = editions(number)
-    url = phrase("tisi_list_url")
+    url = tisi_standard_list_url()
     if not found:
         more = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
         return [m.text(phrase("lookup_not_found", lang, number=number, url=url), [more])]
@@ -144,7 +136,7 @@ def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
     category = m.postback(phrase("lookup_button_more", lang), f"action=category&key={current.category}",
                           category_label(current.category, lang))
     find = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
-    quick = [category, find] if current.category in categories() else [find]
+    quick = [category, find] if current.category in categories_by_key() else [find]
     alt = f"{display_code(current.code, lang)} {current.name}"
     return [*notes, m.flex(alt, standard_bubble(current, found, lang), quick)]
 
@@ -170,7 +162,7 @@ def standard_bubble(standard: StandardRecord, found: list[StandardRecord], lang:
         rows.append(_text("• " + line, size="sm"))
     rows.append(_text(phrase("lookup_partial_note", lang), size="xxs", color=MUTED, margin="md"))
     buttons = [m.link(phrase("lookup_button_source", lang), standard.source)] if standard.source.startswith("http") else []
-    buttons.append(m.link(phrase("lookup_button_tisi_list", lang), phrase("tisi_list_url")))
+    buttons.append(m.link(phrase("lookup_button_tisi_list", lang), tisi_standard_list_url()))
     return {
         "type": "bubble",
         "header": {"type": "box", "layout": "vertical", "backgroundColor": HEADER_COLOUR, "contents": [
@@ -189,7 +181,7 @@ def category_messages(lang: str, key: str) -> list[m.Message]:
     label = category_label(key, lang)
     listed = sorted((s for s in get_brain().bundle.standards if s.category == key and s.is_current),
                     key=lambda s: s.number)
-    url = phrase("tisi_list_url")
+    url = tisi_standard_list_url()
     if not listed:
         return [m.text(phrase("lookup_category_empty", lang, label=label, url=url))]
     pages = [listed[i:i + ROWS_PER_BUBBLE] for i in range(0, len(listed), ROWS_PER_BUBBLE)][:12]
@@ -248,3 +240,6 @@ def _text(text: str, **style: Any) -> dict[str, Any]:
 def _row(label: str, value: str) -> dict[str, Any]:
     return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
         _text(label, size="sm", color=MUTED, flex=2), _text(value, size="sm", flex=5)]}
+
+
+STEPS: Steps = {"code": on_text}

@@ -1,14 +1,11 @@
 """Stickers, photos, videos, files and locations: a polite text answer."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from bot.handlers.greeting import main_menu
+from bot.handlers.turn import Turn
 from bot.line import messages as m
-from bot.replies import phrase
-
-if TYPE_CHECKING:
-    from bot.conversation import Turn
+from bot.knowledge.replies import phrase
 
 
 def on_sticker(turn: Turn) -> list[m.Message]:

@@ -1,21 +1,18 @@
-"""Talk to an officer: the question goes to the officers' queue (bot/questions.py) and the user is told
+"""Talk to an officer: the question goes to the officers' queue (bot/office/questions.py) and the user is told
 an officer will reply by LINE in government working days and hours."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
-from bot import questions
-from bot.applications import calendar_for, today_in_thailand
-from bot.brain import get_brain
-from bot.handlers import postback_int, route_by_intent
+from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
+from bot.office import questions
+from bot.cases.applications import calendar_for, today_in_thailand
+from bot.knowledge.brain import get_brain
 from bot.line import messages as m
 from bot.models import OfficerQuestion
-from bot.replies import phrase
-from bot.thaidate import format_thai_date_en, format_thai_date_long
+from bot.knowledge.replies import phrase
+from bot.cases.thaidate import format_thai_date_en, format_thai_date_long
 
-if TYPE_CHECKING:
-    from bot.conversation import Turn
 
 FLOW = "officer"
 FLOW_MINUTES = 30  # time to type the question
@@ -40,7 +37,7 @@ def on_postback(turn: Turn) -> list[m.Message]:
     if turn.postback.get("decline"):
         questions.withdraw_offers(turn.session, turn.user)
         return [m.text(phrase("officer_offer_declined", turn.lang))]
-    question_id = postback_int(turn, "q")
+    question_id = turn.postback_int("q")
     if question_id is None:
         return request(turn)
     question = questions.accept_offer(turn.session, turn.user, question_id, turn.now)
@@ -62,7 +59,7 @@ def on_text(turn: Turn) -> list[m.Message]:
         return [m.text(phrase("officer_need_question", turn.lang))]
     turn.leave()
     if turn.intent.intent in COMMANDS and turn.intent.confidence >= CLEAR:
-        return route_by_intent(turn)
+        return HAND_OVER
     question, created = questions.ask(turn.session, turn.user, text, turn.lang, now=turn.now)
     if not created:
         return [m.text(phrase("officer_already_waiting", turn.lang, question=m.clip(question.text, 300)))]
@@ -83,3 +80,6 @@ def day_off_note(today: date, province: str | None, lang: str) -> str:
         return ""
     day = calendar.next_working_day(today)
     return phrase("officer_sent_day_off", lang, day=format_thai_date_en(day) if lang == "en" else format_thai_date_long(day))
+
+
+STEPS: Steps = {"question": on_text}

@@ -12,16 +12,15 @@ limits (12 bubbles, 50 KB).
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot import unmatched
-from bot.brain import get_brain
-from bot.knowledge_store import TISI_STANDARD_LIST_URL
-from bot.handlers import route_by_intent
+from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
+from bot.office import unmatched
+from bot.knowledge.brain import get_brain
+from bot.config import tisi_standard_list_url
 from bot.line import messages as m
-from bot.nlp.categories import load_categories
+from bot.nlp.categories import categories_by_key
 from bot.nlp.faq import FaqDocument
 from bot.nlp.records import (
     CHOOSE,
@@ -33,10 +32,8 @@ from bot.nlp.records import (
     ProductMatch,
     StandardRecord,
 )
-from bot.replies import phrase
+from bot.knowledge.replies import phrase
 
-if TYPE_CHECKING:
-    from bot.conversation import Turn
 
 FLOW = "product"
 PER_PRODUCT = 3
@@ -80,7 +77,7 @@ def on_flow_text(turn: Turn) -> list[m.Message]:
     """Text while in the product flow: another product name (or something else entirely)."""
     if turn.intent is not None and turn.intent.intent == "standard_lookup":  # a code: show its own card
         turn.leave()
-        return route_by_intent(turn)
+        return HAND_OVER
     return _answer(turn, in_flow=True)
 
 
@@ -103,7 +100,7 @@ def none_fits(turn: Turn) -> list[m.Message]:
     if query:
         unmatched.record_unmatched(turn.session, unmatched.NONE_FITS, query, normalized=_normalized(query), now=turn.now)
     turn.enter(FLOW, "ask")
-    return [m.text(phrase("product_none_fits", turn.lang, url=TISI_STANDARD_LIST_URL),
+    return [m.text(phrase("product_none_fits", turn.lang, url=tisi_standard_list_url()),
                    _not_covered_actions(turn.lang))]
 
 
@@ -116,7 +113,7 @@ def _answer(turn: Turn, in_flow: bool) -> list[m.Message]:
         intent = turn.intent
         if in_flow and intent is not None and _belongs_elsewhere(intent.intent, intent.confidence):
             turn.leave()
-            return route_by_intent(turn)
+            return HAND_OVER
         if not in_flow and not (intent and intent.entities.get("product")) and not result.parts:
             return ask(turn)  # "ขอ มผช. ค่ะ": a product question without a product
     covered = [p for p in known if p.verdict in (MATCH, CHOOSE)]
@@ -188,7 +185,7 @@ def _uncovered_notes(turn: Turn, text: str, known: list[ProductMatch], lang: str
         if parts:
             products = _products(parts)
             unmatched.record_unmatched(turn.session, kind, text, normalized=products, now=turn.now)
-            notes.append(m.text(phrase(key, lang, products=products, url=TISI_STANDARD_LIST_URL)))
+            notes.append(m.text(phrase(key, lang, products=products, url=tisi_standard_list_url())))
     return notes
 
 
@@ -208,7 +205,7 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     products = _products(parts) if parts else _clip(text, MAX_PRODUCT_CHARS)
     normalized = _products(community) if community else _normalized(text)
     unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, text, normalized=normalized, now=turn.now)
-    lines = [phrase("product_not_in_knowledge", lang, products=products, url=TISI_STANDARD_LIST_URL,
+    lines = [phrase("product_not_in_knowledge", lang, products=products, url=tisi_standard_list_url(),
                     count=len(get_brain().matcher.current))]
     if any(p.detail in FOOD_CATEGORIES for p in community):
         lines.append(phrase("product_food_needs_fda", lang))
@@ -253,9 +250,9 @@ def standard_bubble(record: StandardRecord, for_product: str | None, lang: str) 
     footer: list[dict[str, Any]] = [
         _button(m.postback(phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
                            phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"),
-        _button(m.link(phrase("product_button_tisi_list", lang), TISI_STANDARD_LIST_URL), "link"),
+        _button(m.link(phrase("product_button_tisi_list", lang), tisi_standard_list_url()), "link"),
     ]
-    if record.source.startswith(("https://", "http://")) and record.source != TISI_STANDARD_LIST_URL:
+    if record.source.startswith(("https://", "http://")) and record.source != tisi_standard_list_url():
         footer.append(_button(m.link(phrase("product_button_source", lang), record.source), "link"))
     return {
         "type": "bubble",
@@ -288,16 +285,9 @@ def _host(url: str) -> str:
     return urlparse(url).netloc or _clip(url, 60)
 
 
-@lru_cache(maxsize=1)
-def _category_labels() -> dict[str, tuple[str, str]]:
-    return {c.key: (c.label_th, c.label_en) for c in load_categories()}
-
-
 def _category_label(key: str, lang: str) -> str:
-    labels = _category_labels().get(key)
-    if labels is None:
-        return key or "-"
-    return labels[1] if lang == "en" else labels[0]
+    category = categories_by_key().get(key)
+    return category.label(lang) if category else (key or "-")
 
 
 def _next_steps(faq: FaqDocument, lang: str) -> list[str]:
@@ -325,7 +315,7 @@ def _after_pick_actions(lang: str) -> list[m.Action]:
 
 
 def _not_covered_actions(lang: str) -> list[m.Action]:
-    return [m.link(phrase("product_button_tisi_list", lang), TISI_STANDARD_LIST_URL),
+    return [m.link(phrase("product_button_tisi_list", lang), tisi_standard_list_url()),
             m.postback(phrase("button_ask_question", lang), "action=ask_question", phrase("button_ask_question", lang)),
             m.postback(phrase("button_track_status", lang), "action=track_status", phrase("button_track_status", lang))]
 
@@ -344,3 +334,6 @@ def _normalized(text: str) -> str:
     prepared = get_brain().matcher.preprocessor.prepare(text)
     words = [p.display for p in prepared.phrases] + [f"มผช. {r.number}" for r in prepared.refs]
     return _clip(" ".join(words) or prepared.normalized, 500)
+
+
+STEPS: Steps = {"ask": on_flow_text, "choose": on_flow_text}

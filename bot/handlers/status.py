@@ -8,19 +8,16 @@ never logged here (it may hold a phone number).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from bot import applications, status_card
-from bot.handlers import greeting
+from bot.cases import status_card
+from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.line import messages as m
 from bot.models import Application
 from bot.nlp.entities import canonical_application_number, extract_application_number, extract_last4
-from bot.replies import phrase
-from bot.verification import link, linked_applications, locked_until, tries_left, unlink as remove_links, verify
+from bot.knowledge.replies import phrase
+from bot.cases.verification import link, linked_applications, locked_until, tries_left, unlink as remove_links, verify
 
-if TYPE_CHECKING:
-    from bot.conversation import Turn
 
 FLOW = "status"
 # In the middle of the flow, a message that is clearly about something else leaves it (and "เช็คสถานะ"
@@ -52,15 +49,26 @@ def show_one(turn: Turn) -> list[m.Message]:
     return _number_given(turn, number) if number else start(turn)
 
 
-def on_text(turn: Turn) -> list[m.Message]:
-    """The next typed message while the flow is active."""
-    state = turn.state()
-    data = dict(state.data) if state else {}
-    if data.get("lang") and not _LETTERS.search(turn.incoming.text):
-        turn.user.language = data["lang"]  # "5678" says nothing about the user's language
-    if state is not None and state.step == "answer" and data.get("number"):
-        return _on_answer(turn, data["number"])
+def on_number(turn: Turn) -> Reply:
+    """Step ``number``: the typed application number (or something else entirely)."""
+    _keep_language(turn)
     return _on_number(turn)
+
+
+def on_answer(turn: Turn) -> Reply:
+    """Step ``answer``: the last four phone digits for the number kept in the state."""
+    state = turn.state()
+    number = str(state.data.get("number", "")) if state else ""
+    _keep_language(turn)
+    return _on_answer(turn, number) if number else _on_number(turn)
+
+
+def _keep_language(turn: Turn) -> None:
+    """ "5678" says nothing about the user's language: keep the one the flow started in."""
+    state = turn.state()
+    lang = state.data.get("lang") if state else None
+    if lang and not _LETTERS.search(turn.incoming.text):
+        turn.user.language = lang
 
 
 # ---- steps ----------------------------------------------------------------------------------------------
@@ -70,7 +78,7 @@ def _number_given(turn: Turn, number: str) -> list[m.Message]:
     return _show(turn, known) if known else _ask_answer(turn, number)
 
 
-def _on_number(turn: Turn) -> list[m.Message]:
+def _on_number(turn: Turn) -> Reply:
     number = _number_in(turn)
     if number:
         return _number_given(turn, number)
@@ -79,7 +87,7 @@ def _on_number(turn: Turn) -> list[m.Message]:
     return _prompt(turn, "number", "status_number_not_found")
 
 
-def _on_answer(turn: Turn, number: str) -> list[m.Message]:
+def _on_answer(turn: Turn, number: str) -> Reply:
     if locked := _lock_reply(turn):
         return locked
     if extract_application_number(turn.incoming.text):
@@ -187,12 +195,10 @@ def _about_something_else(turn: Turn) -> bool:
     return bool(intent and intent.intent not in _STAY_INTENTS and intent.confidence >= HAND_OVER_CONFIDENCE)
 
 
-def _hand_over(turn: Turn) -> list[m.Message]:
-    """Leave the flow and answer the message as if no flow were active."""
-    from bot.conversation import INTENTS  # the routing table imports this module
-
+def _hand_over(turn: Turn) -> Reply:
+    """Leave the flow; the router answers the message as if no flow were active."""
     turn.leave()
-    return INTENTS.get(turn.intent.intent, greeting.help)(turn) if turn.intent else []
+    return HAND_OVER
 
 
 def _cancel_button(lang: str) -> list[m.Action]:
@@ -210,5 +216,4 @@ def _unlink_data(number: str) -> str:
     return urlencode({"action": "status_unlink", "n": number})
 
 
-# Officers' stage-change pushes use the same card (issue #6).
-applications.stage_message_builder = status_card.stage_change_messages
+STEPS: Steps = {"number": on_number, "answer": on_answer}

@@ -2,14 +2,11 @@
 category the user picks one from quick replies (postback ``action=subscribe&category=food``)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
+from bot.handlers.turn import Turn
 from bot.line import messages as m
-from bot.replies import phrase
-from bot.subscriptions import categories, chosen, subscribe as add, unsubscribe as remove
-
-if TYPE_CHECKING:
-    from bot.conversation import Turn
+from bot.knowledge.replies import phrase
+from bot.office.subscriptions import categories, chosen, subscribe as add, unsubscribe as remove
 
 
 def subscribe(turn: Turn) -> list[m.Message]:

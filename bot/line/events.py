@@ -14,7 +14,7 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
-from bot.incoming import Incoming
+from bot.pipeline.incoming import Incoming
 
 log = logging.getLogger(__name__)
 

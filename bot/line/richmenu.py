@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi, MessagingApiBlob, RichMenuRequest
 
 from bot.line.messages import MAX_LABEL, clip
-from bot.richmenu_image import RICHMENU_PATH, draw_rich_menu, load_richmenu_spec
+from bot.line.richmenu_image import draw_rich_menu, load_richmenu_spec
 
 
 class RichMenuSetupError(RuntimeError):
@@ -86,12 +86,12 @@ def line_group() -> None:
 
 @line_group.command("setup-rich-menu")
 @click.option("--spec", "spec_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=RICHMENU_PATH, show_default=True, help="Rich menu spec (areas, labels, actions).")
+              default=None, help="Rich menu spec (areas, labels, actions; default: richmenu.yaml in KNOWLEDGE_DIR).")
 @click.option("--save-image", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the drawn PNG here (e.g. docs/richmenu.png).")
 @click.option("--keep-old", is_flag=True, help="Do not delete our previous menus.")
 @with_appcontext
-def setup_rich_menu_command(spec_path: Path, save_image: Path | None, keep_old: bool) -> None:
+def setup_rich_menu_command(spec_path: Path | None, save_image: Path | None, keep_old: bool) -> None:
     """Draw the rich menu image, create the menu on LINE, upload the image and make it the default."""
     cfg = current_app.config
     spec = load_richmenu_spec(spec_path)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from bot.nlp.textproc import KNOWLEDGE_DIR
+from bot.config import knowledge_file
 
-CATEGORIES_PATH = KNOWLEDGE_DIR / "categories.yaml"
 _KEY = re.compile(r"^[a-z][a-z_]*$")
 
 
@@ -28,8 +28,20 @@ class Category:
         return self.label_en if lang == "en" else self.label_th
 
 
-def load_categories(path: Path | str = CATEGORIES_PATH) -> list[Category]:
-    """Read and validate ``categories.yaml``; raise ``ValueError`` naming the bad field."""
+def categories_by_key() -> dict[str, Category]:
+    """The knowledge directory's category groups by key (read once per directory)."""
+    return _by_key(knowledge_file("categories.yaml"))
+
+
+@lru_cache(maxsize=4)
+def _by_key(path: Path) -> dict[str, Category]:
+    return {c.key: c for c in load_categories(path)}
+
+
+def load_categories(path: Path | str | None = None) -> list[Category]:
+    """Read and validate ``categories.yaml`` (default: the knowledge directory's); raise ``ValueError``
+    naming the bad field."""
+    path = path or knowledge_file("categories.yaml")
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     raw = data.get("categories")
     if not isinstance(raw, list) or not raw:

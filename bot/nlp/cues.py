@@ -8,9 +8,8 @@ from typing import Iterable
 
 import yaml
 
-from bot.nlp.textproc import KNOWLEDGE_DIR, TextPrep
-
-INTENTS_PATH = KNOWLEDGE_DIR / "intents.yaml"
+from bot.config import knowledge_file
+from bot.nlp.textproc import TextPrep
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _SOLO_SUBSTRING_MIN = 4  # shorter Thai solo cues must be whole tokens ("ดี", "พอ", "งง")
 
@@ -101,8 +100,10 @@ _CUE_INTENTS = (
 )
 
 
-def load_intent_rules(path: Path | str = INTENTS_PATH) -> IntentRules:
-    """Read ``intents.yaml``; raise ``ValueError`` if a section is missing or malformed."""
+def load_intent_rules(path: Path | str | None = None) -> IntentRules:
+    """Read ``intents.yaml`` (default: the knowledge directory's); raise ``ValueError`` if a section is
+    missing or malformed."""
+    path = path or knowledge_file("intents.yaml")
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     missing = [k for k in (*_CUE_INTENTS, "fillers", "category", "product_words") if k not in data]
     if missing:

@@ -29,9 +29,8 @@ from urllib.parse import urlparse
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.nlp.textproc import KNOWLEDGE_DIR, TextPrep
-
-FAQ_PATH = KNOWLEDGE_DIR / "faq.yaml"
+from bot.config import knowledge_file
+from bot.nlp.textproc import TextPrep
 
 ANSWER_THRESHOLD = 0.50
 ANSWER_MARGIN = 0.06
@@ -185,16 +184,16 @@ def parse_faq(data: object) -> FaqDocument:
     return FaqDocument(entries=tuple(entries), popular=tuple(popular), **notes)
 
 
-def load_faq_document(path: Path | str = FAQ_PATH) -> FaqDocument:
-    """Read and validate ``faq.yaml`` (entries and the unverified notes)."""
+def load_faq_document(path: Path | str | None = None) -> FaqDocument:
+    """Read and validate ``faq.yaml`` (default: the knowledge directory's; entries and the unverified notes)."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.safe_load(Path(path or knowledge_file("faq.yaml")).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise FaqValidationError(f"faq.yaml is not valid YAML: {exc}") from exc
     return parse_faq(data)
 
 
-def load_faq(path: Path | str = FAQ_PATH) -> list[FaqEntry]:
+def load_faq(path: Path | str | None = None) -> list[FaqEntry]:
     """Read and validate ``faq.yaml``; return its entries."""
     return list(load_faq_document(path).entries)
 

@@ -24,14 +24,14 @@ from pythainlp.corpus.common import thai_words
 from rapidfuzz import fuzz, process
 
 from bot.nlp.categories import Category, load_categories
-from bot.nlp.cues import INTENTS_PATH, Cues, IntentRules, blank_spans, load_intent_rules, phrase_pattern
+from bot.nlp.cues import Cues, IntentRules, blank_spans, load_intent_rules, phrase_pattern
 from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
 from bot.nlp.lang import detect_language
 from bot.nlp.product_terms import load_product_terms
 from bot.nlp.textproc import Lexicon, TextPrep, default_lexicon
 
 __all__ = [
-    "INTENTS", "INTENTS_PATH", "IntentClassifier", "IntentResult", "IntentRules",
+    "INTENTS", "IntentClassifier", "IntentResult", "IntentRules",
     "classify", "default_classifier", "load_intent_rules",
 ]
 

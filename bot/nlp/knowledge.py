@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from bot.config import knowledge_dir
 from bot.nlp.records import AliasRecord, StandardRecord
 
 STANDARDS_FILE = "standards.csv"
@@ -30,11 +32,6 @@ class KnowledgeBundle(NamedTuple):
     standards: list[StandardRecord]
     aliases: list[AliasRecord]
     lexicons: dict[str, object]
-
-
-def default_knowledge_dir() -> Path:
-    """``knowledge/`` at the repository root (found from this file's location)."""
-    return Path(__file__).resolve().parents[2] / "knowledge"
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
@@ -109,9 +106,25 @@ def read_filler_sections(path: Path) -> dict[str, tuple[str, ...]]:
     return {name: tuple(words) for name, words in sections.items()}
 
 
-def load_knowledge(knowledge_dir: Path | None = None) -> KnowledgeBundle:
+def current_standards(directory: Path | None = None) -> dict[int, StandardRecord]:
+    """Number → current edition (not superseded, else the newest) of each standard in the knowledge
+    directory's ``standards.csv`` (read once per directory)."""
+    return _current_standards(Path(directory) if directory is not None else knowledge_dir())
+
+
+@lru_cache(maxsize=4)
+def _current_standards(base: Path) -> dict[int, StandardRecord]:
+    best: dict[int, StandardRecord] = {}
+    for record in read_standards(base / STANDARDS_FILE):
+        held = best.get(record.number)
+        if held is None or (record.is_current, record.year) > (held.is_current, held.year):
+            best[record.number] = record
+    return best
+
+
+def load_knowledge(directory: Path | None = None) -> KnowledgeBundle:
     """Read every knowledge file; the result feeds :meth:`Matcher.build`."""
-    base = Path(knowledge_dir) if knowledge_dir is not None else default_knowledge_dir()
+    base = Path(directory) if directory is not None else knowledge_dir()
     fillers = read_filler_sections(base / FILLERS_FILE)
     lexicons: dict[str, object] = {
         "not_community": read_term_kinds(base / NOT_COMMUNITY_FILE, "kind"),

@@ -4,8 +4,8 @@
 
 Reads one Thai query per line on stdin (blank lines skipped) and writes
 ``{"query", "verdict", "candidates": [{"number", "code", "name", "score"}]}``
-per line, candidates best first. Knowledge is read from ``knowledge/`` next
-to the ``bot`` package; no Flask, database or network is needed.
+per line, candidates best first. Knowledge is read from ``$KNOWLEDGE_DIR`` (default
+``knowledge/`` next to the ``bot`` package); no Flask, database or network is needed.
 """
 from __future__ import annotations
 
@@ -13,16 +13,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
-from bot.nlp.knowledge import default_knowledge_dir
+from bot.config import knowledge_dir
 from bot.nlp.matcher import Matcher
-
-
-def knowledge_dir() -> Path:
-    """``<repo>/knowledge`` resolved from this file."""
-    return default_knowledge_dir()
 
 
 def run(matcher: Matcher, k: int, stdin: TextIO, stdout: TextIO, as_json: bool) -> int:

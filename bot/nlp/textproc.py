@@ -15,10 +15,8 @@ from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie
 
+from bot.config import knowledge_file
 from bot.nlp.normalize import normalize_text
-
-KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
-LEXICON_PATH = KNOWLEDGE_DIR / "lexicon.yaml"
 
 _THAI = "\u0e00-\u0e7f"
 # Spaces between two Thai characters carry no meaning in chat ("ขอ มผช ได้ไหม").
@@ -44,8 +42,9 @@ class Lexicon:
         return self.particles_th | self.stopwords_en
 
 
-def load_lexicon(path: Path | str = LEXICON_PATH) -> Lexicon:
-    """Read ``lexicon.yaml``; raise ``ValueError`` if a section has the wrong shape."""
+def load_lexicon(path: Path | str | None = None) -> Lexicon:
+    """Read ``lexicon.yaml`` (default: the knowledge directory's); raise ``ValueError`` if a section has the wrong shape."""
+    path = path or knowledge_file("lexicon.yaml")
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     synonyms = data.get("synonyms") or {}
     if not isinstance(synonyms, dict):
@@ -66,10 +65,14 @@ def load_lexicon(path: Path | str = LEXICON_PATH) -> Lexicon:
     )
 
 
-@lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """The lexicon shipped in ``knowledge/`` (loaded once)."""
-    return load_lexicon()
+    """The knowledge directory's lexicon (loaded once per directory)."""
+    return _lexicon_at(knowledge_file("lexicon.yaml"))
+
+
+@lru_cache(maxsize=4)
+def _lexicon_at(path: Path) -> Lexicon:
+    return load_lexicon(path)
 
 
 @lru_cache(maxsize=8)

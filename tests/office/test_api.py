@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.applications import today_in_thailand
+from bot.cases.applications import today_in_thailand
 from bot.db import db
 from bot.models import ApiToken, Application, OutboundMessage
 from tests.helpers import drain
-from tests.office.conftest import pushed
+from tests.office.fixtures import pushed
 
 NEW = {"number": "๖๗/๐๐๕๐", "applicant_name": "วิสาหกิจชุมชนบ้านโป่ง", "phone": "+66 81 234 5678",
        "province": "จังหวัดเชียงใหม่", "product": "ข้าวแต๋น", "standard_number": 129,

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.applications import create_application, today_in_thailand
+from bot.cases.applications import create_application, today_in_thailand
 from bot.db import db, utcnow
 from bot.models import (Application, KnowledgeVersion, LoginAttempt, OutboundMessage, StandardAlias,
                         UnmatchedQuery)
 from tests.helpers import drain
-from tests.office.conftest import PASSWORD, csrf_from, login, new_application, pushed
+from tests.office.fixtures import PASSWORD, csrf_from, login, new_application, pushed
 
 
 def page(client, path: str) -> tuple[int, str]:

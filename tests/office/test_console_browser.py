@@ -10,10 +10,9 @@ from typing import Iterator
 
 import pytest
 
-from bot.worker import start_threads
+from bot.pipeline.worker import start_threads
 from tests.conftest import LiveServer
-from tests.office.conftest import PASSWORD, pushed
-from tests.test_simulator import browser  # noqa: F401  (the Playwright fixture)
+from tests.office.fixtures import PASSWORD, pushed
 
 
 def wait_for(condition, timeout: float = 15.0) -> bool:

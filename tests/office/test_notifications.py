@@ -8,16 +8,16 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from bot.applications import change_stage, create_application, find_application, today_in_thailand
-from bot.certificates import certificate_rule
+from bot.cases.applications import change_stage, create_application, find_application, today_in_thailand
+from bot.cases.certificates import certificate_rule
 from bot.db import db
 from bot.line.gateway import validate_messages
 from bot.models import (ApplicationEvent, ApplicationLink, CategorySubscription, LineUser, OutboundMessage,
                         RenewalReminder)
-from bot.notify.announcements import AnnouncementError, announce
-from bot.notify.renewals import send_renewal_reminders
+from bot.office.announcements import AnnouncementError, announce
+from bot.office.renewals import send_renewal_reminders
 from tests.helpers import drain, say, tap
-from tests.office.conftest import new_application
+from tests.office.fixtures import new_application
 
 PATH_TO_CERTIFICATE = ["doc_check", "site_visit_scheduled", "site_inspection", "lab_testing", "result_review",
                        "committee_review", "approved", "cert_issued"]

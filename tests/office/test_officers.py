@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.config import load_config
 from bot.db import db
 from bot.models import ApiToken, Officer
-from bot.provinces import normalize_province, provinces
-from tests.office.conftest import PASSWORD, login
+from bot.cases.provinces import normalize_province, provinces
+from tests.office.fixtures import PASSWORD, login
 
 
 def test_officers_create_and_create_token_from_the_cli(db_app):

@@ -12,20 +12,19 @@ from sqlalchemy import func, select
 
 from bot.db import db, utcnow
 from bot.models import LineUser, Officer, OfficerQuestion, OutboundMessage
-from bot.officers import create_officer
-from bot.questions import MAX_ANSWER_CHARS, answer_question, ask, offer
-from bot.replies import phrase
+from bot.office.officers import create_officer
+from bot.office.questions import MAX_ANSWER_CHARS, answer_question, ask, offer
+from bot.knowledge.replies import phrase
 from tests.helpers import drain, say
-from tests.office.conftest import PASSWORD, csrf_from, login
+from tests.office.fixtures import PASSWORD, csrf_from, login
 from tests.office.test_console import page
 from tests.office.test_console_browser import live_console, wait_for
-from tests.test_simulator import browser  # noqa: F401  (the Playwright fixture)
 
 ANONYMOUS = "U" + "5" * 32  # has linked no application: the question has no province
 
 
 def _ask(app, line_id: str, text: str, minutes_ago: int = 0, lang: str = "th") -> int:
-    """Queue ``text`` from ``line_id`` as the LINE side does (bot.questions.ask); returns the question id."""
+    """Queue ``text`` from ``line_id`` as the LINE side does (bot.office.questions.ask); returns the question id."""
     with app.app_context():
         user = (db.session.scalars(select(LineUser).where(LineUser.line_user_id == line_id)).first()
                 or LineUser(line_user_id=line_id))

@@ -1,0 +1,1 @@
+"""The domain of applications and certificates: stages, timelines, working days, verification."""

@@ -1,0 +1,1 @@
+"""Knowledge: the files in knowledge/, their database copy, and the brain built from them."""

@@ -1,0 +1,209 @@
+"""The bot's language knowledge: the product matcher, the intent classifier and the FAQ.
+
+Standards and aliases come from the database (``standard``, ``standard_alias``) when it holds
+any standard, else from the files in ``knowledge/``. Each app keeps one `Brain`; the dispatcher
+calls :func:`refresh_brain` before each event, which reads ``knowledge_version`` at most every
+``KNOWLEDGE_REFRESH_SECONDS`` and rebuilds when it changed (an import or an officer's alias), so
+running processes see new knowledge without a restart. A rebuild swaps the reference atomically;
+readers keep the brain they already hold. Built brains are cached by content, so processes (and
+test apps) with the same knowledge share one.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.nlp.categories import load_categories
+from bot.nlp.faq import FaqDocument, load_faq_document
+from bot.nlp.intent import IntentClassifier
+from bot.nlp.knowledge import KnowledgeBundle, load_knowledge
+from bot.nlp.matcher import Matcher
+from bot.nlp.product_terms import product_terms
+from bot.knowledge.store import knowledge_changed, knowledge_version, records_from_db
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REFRESH_SECONDS = 5.0
+CACHE_SIZE = 3
+_EXTENSION = "tcps_brain"
+
+
+@dataclass(frozen=True)
+class Brain:
+    bundle: KnowledgeBundle
+    matcher: Matcher
+    classifier: IntentClassifier
+    faq: FaqDocument
+
+
+def build_brain(bundle: KnowledgeBundle | None = None) -> Brain:
+    """Build everything from ``bundle`` (default: the shipped knowledge files)."""
+    bundle = bundle or load_knowledge()
+    faq = load_faq_document()
+    matcher = Matcher.build(bundle.standards, bundle.aliases, **bundle.lexicons)
+    classifier = IntentClassifier.build(faq.entries, load_categories(), product_terms(bundle))
+    return Brain(bundle=bundle, matcher=matcher, classifier=classifier, faq=faq)
+
+
+_cache: OrderedDict[tuple, Brain] = OrderedDict()
+_cache_lock = threading.Lock()
+_build_lock = threading.Lock()
+
+
+def brain_for(bundle: KnowledgeBundle) -> Brain:
+    """The brain for ``bundle``, reused when an identical bundle was built before."""
+    key = (tuple(bundle.standards), tuple(bundle.aliases), repr(sorted(bundle.lexicons.items())))
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    with _build_lock:  # one build at a time: builds are CPU-bound and share PyThaiNLP's tries
+        with _cache_lock:
+            if key in _cache:
+                return _cache[key]
+        brain = build_brain(bundle)
+        with _cache_lock:
+            _cache[key] = brain
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return brain
+
+
+def knowledge_bundle(session: Session, knowledge_dir: Path | None = None) -> KnowledgeBundle:
+    """Standards and aliases from the database, or from the files when the database has none."""
+    files = load_knowledge(knowledge_dir)
+    standards, aliases = records_from_db(session)
+    if not standards:
+        return files
+    return KnowledgeBundle(standards, aliases, files.lexicons)
+
+
+class BrainHolder:
+    """One app's current brain and the knowledge version it was built from (thread-safe)."""
+
+    def __init__(self, knowledge_dir: Path | None = None, interval: float = DEFAULT_REFRESH_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.knowledge_dir = knowledge_dir
+        self.interval = interval
+        self.clock = clock
+        self.brain: Brain | None = None
+        self.version: int | None = None
+        self.checked_at = float("-inf")
+        self.checks = 0  # how many times the version was read (for tests and figures)
+        self._lock = threading.Lock()
+
+    def mark_stale(self) -> None:
+        """Check the version at the next refresh, whatever the interval."""
+        self.checked_at = float("-inf")
+
+    def refresh(self, engine: Engine) -> Brain:
+        """Rebuild if the knowledge version changed (checked at most every ``interval`` seconds).
+
+        Reads in a short session of its own (closed before any rebuild, so no lock is held while
+        building). While another thread rebuilds, callers keep the current brain instead of waiting.
+        """
+        if self.brain is not None and self.clock() - self.checked_at < self.interval:
+            return self.brain
+        if not self._lock.acquire(blocking=self.brain is None):
+            return self.brain  # type: ignore[return-value]  # someone else is refreshing
+        try:
+            now = self.clock()
+            if self.brain is not None and now - self.checked_at < self.interval:
+                return self.brain
+            self._check(engine)
+            self.checked_at = now
+        finally:
+            self._lock.release()
+        assert self.brain is not None
+        return self.brain
+
+    def _check(self, engine: Engine) -> None:
+        try:
+            self.checks += 1
+            with Session(engine) as session:
+                version = knowledge_version(session)
+                if self.brain is not None and version == self.version:
+                    return
+                bundle = knowledge_bundle(session, self.knowledge_dir)
+        except SQLAlchemyError:
+            log.exception("cannot read the knowledge tables; keeping the current knowledge")
+            if self.brain is None:
+                self.brain = brain_for(load_knowledge(self.knowledge_dir))
+            return
+        try:
+            brain = brain_for(bundle)
+        except Exception:  # bad data must not stop the bot: keep what works until the next change
+            log.exception("knowledge version %s cannot be built; keeping the current knowledge", version)
+            brain = self.brain or brain_for(load_knowledge(self.knowledge_dir))
+        if self.brain is not None and brain is not self.brain:
+            log.info("knowledge version %s → %s: matcher rebuilt (%d standards, %d aliases)",
+                     self.version, version, len(bundle.standards), len(bundle.aliases))
+        self.brain, self.version = brain, version
+
+
+_holders_lock = threading.Lock()
+
+
+def holder_for(app: Flask) -> BrainHolder:
+    """The app's `BrainHolder` (created on first use from the app's config)."""
+    holder = app.extensions.get(_EXTENSION)
+    if holder is None:
+        with _holders_lock:
+            holder = app.extensions.get(_EXTENSION)
+            if holder is None:
+                holder = BrainHolder(Path(app.config["KNOWLEDGE_DIR"]),
+                                     float(app.config.get("KNOWLEDGE_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS)))
+                app.extensions[_EXTENSION] = holder
+    return holder
+
+
+def refresh_brain() -> Brain:
+    """In an app context: pick up new knowledge if its version changed, and return the brain.
+
+    The dispatcher calls this before each event; a web view that matches products should call
+    it at the start of the request (not inside an open write transaction on SQLite).
+    """
+    from bot.db import db
+
+    return holder_for(current_app).refresh(db.engine)
+
+
+@knowledge_changed.connect
+def _on_knowledge_changed(app: Flask | None, **_: object) -> None:
+    """Knowledge changed in this process: check the version at the next refresh."""
+    if app is not None:
+        holder_for(app).mark_stale()
+
+
+_default_lock = threading.Lock()
+_default: Brain | None = None
+
+
+def default_brain() -> Brain:
+    """The brain of the shipped knowledge files (no database), built on first use."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = brain_for(load_knowledge())
+    return _default
+
+
+def get_brain() -> Brain:
+    """The current brain: the app's (as of its last refresh) or, before any refresh or outside an
+    app, the one built from the knowledge files. Never touches the database."""
+    if has_app_context():
+        holder = current_app.extensions.get(_EXTENSION)
+        if holder is not None and holder.brain is not None:
+            return holder.brain
+    return default_brain()

@@ -1,1 +1,0 @@
-"""Outgoing messages: the transactional outbox and the sender that empties it."""

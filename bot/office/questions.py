@@ -1,0 +1,194 @@
+"""Questions for officers: what the bot could not answer, or what a user asked a person to answer.
+
+Life of a question (``OfficerQuestion.status``):
+
+* ``offered``  — the FAQ had no good answer; the bot offered to pass the question on (one open offer
+  per user). Officers do not see these.
+* ``withdrawn`` — the user declined, found an answer, or asked something newer.
+* ``pending``  — the user asked for an officer: waiting in the officers' queue (`pending_questions`).
+* ``answered`` — an officer answered with `answer_question`; the answer is pushed to the user by LINE.
+* ``closed``   — an officer closed it without a LINE answer (`close_question`).
+
+``province`` is the office of an application the user has linked, when there is one, so a provincial
+office sees its own applicants' questions; questions without a province are for admins (central).
+Phone and national ID numbers are masked before anything is stored (officers answer by LINE, so they
+never need them). Every function works in the caller's transaction; the caller commits.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.db import utcnow
+from bot.line import messages as m
+from bot.logs import redact
+from bot.models import Application, ApplicationLink, LineUser, Officer, OfficerQuestion
+from bot.pipeline.outbox import enqueue_push
+from bot.office.officers import in_scope
+from bot.knowledge.replies import phrase
+from bot.cases.workdays import normalize_province
+
+MAX_QUESTION_CHARS = 2000
+MAX_ANSWER_CHARS = 4000
+OFFER_MINUTES = 30  # a typed "talk to an officer" picks up an offer this recent
+
+
+class QuestionError(ValueError):
+    """An officer action that cannot be done; ``code``: not_pending, not_allowed or empty."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def clean_text(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
+    """Trimmed, clipped, phone and national ID numbers masked, no NUL (PostgreSQL text cannot hold it)."""
+    return redact((text or "").replace("\x00", "")).strip()[:limit]
+
+
+def offer(session: Session, user: LineUser, text: str, lang: str, now: datetime | None = None) -> OfficerQuestion:
+    """Keep an unanswered question so the user can pass it on with one tap (replaces older offers)."""
+    withdraw_offers(session, user)
+    question = OfficerQuestion(line_user_id=user.id, text=clean_text(text, MAX_QUESTION_CHARS), lang=lang,
+                               reason="unanswered", status="offered", created_at=now or utcnow())
+    session.add(question)
+    session.flush()
+    return question
+
+
+def withdraw_offers(session: Session, user: LineUser) -> None:
+    """Forget the user's open offers (they found their answer, or asked something newer)."""
+    for question in session.scalars(select(OfficerQuestion).where(OfficerQuestion.line_user_id == user.id,
+                                                                  OfficerQuestion.status == "offered")):
+        question.status = "withdrawn"  # kept (not deleted) so an old button can never match a reused id
+    session.flush()
+
+
+def latest_offer(session: Session, user: LineUser, now: datetime | None = None) -> OfficerQuestion | None:
+    """The user's open offer from the last `OFFER_MINUTES` minutes, if any."""
+    since = (now or utcnow()) - timedelta(minutes=OFFER_MINUTES)
+    return session.scalars(
+        select(OfficerQuestion)
+        .where(OfficerQuestion.line_user_id == user.id, OfficerQuestion.status == "offered",
+               OfficerQuestion.created_at >= since)
+        .order_by(OfficerQuestion.id.desc()).limit(1)
+    ).first()
+
+
+def accept_offer(session: Session, user: LineUser, question_id: int,
+                 now: datetime | None = None) -> OfficerQuestion | None:
+    """Send the user's offered question ``question_id`` to the officers; None if it is not theirs or gone."""
+    question = session.get(OfficerQuestion, question_id)
+    if question is None or question.line_user_id != user.id or question.status not in ("offered", "pending"):
+        return None
+    if question.status == "offered":
+        _submit(session, question, now or utcnow())
+    return question
+
+
+def ask(session: Session, user: LineUser, text: str, lang: str, *, reason: str = "request",
+        now: datetime | None = None) -> tuple[OfficerQuestion, bool]:
+    """Put ``text`` in the officers' queue; (question, False) if the same question is already waiting."""
+    text = clean_text(text, MAX_QUESTION_CHARS)
+    waiting = session.scalars(
+        select(OfficerQuestion).where(OfficerQuestion.line_user_id == user.id, OfficerQuestion.status == "pending",
+                                      OfficerQuestion.text == text)
+    ).first()
+    if waiting is not None:
+        return waiting, False
+    question = OfficerQuestion(line_user_id=user.id, text=text, lang=lang, reason=reason, created_at=now or utcnow())
+    session.add(question)
+    _submit(session, question, now or utcnow())
+    withdraw_offers(session, user)
+    return question, True
+
+
+def _submit(session: Session, question: OfficerQuestion, now: datetime) -> None:
+    question.status = "pending"
+    question.asked_at = now
+    question.province = province_of(session, question.line_user_id)
+    session.flush()
+
+
+def province_of(session: Session, line_user_pk: int) -> str | None:
+    """The province office of the user's most recently linked application, if any."""
+    province = session.scalars(
+        select(Application.province).join(ApplicationLink, ApplicationLink.application_id == Application.id)
+        .where(ApplicationLink.line_user_id == line_user_pk)
+        .order_by(ApplicationLink.verified_at.desc()).limit(1)
+    ).first()
+    return normalize_province(province) if province else None
+
+
+def pending_questions(session: Session, province: str | None = None, limit: int = 500) -> list[OfficerQuestion]:
+    """Questions waiting for an officer, oldest first.
+
+    ``province=None`` lists every pending question (admins); a province lists that office's questions.
+    """
+    query = select(OfficerQuestion).where(OfficerQuestion.status == "pending")
+    if province is not None:
+        query = query.where(OfficerQuestion.province == normalize_province(province))
+    return list(session.scalars(query.order_by(OfficerQuestion.asked_at, OfficerQuestion.id).limit(limit)))
+
+
+def pending_count(session: Session, province: str | None = None) -> int:
+    """How many questions wait for an officer (``province`` as in `pending_questions`)."""
+    query = select(func.count()).select_from(OfficerQuestion).where(OfficerQuestion.status == "pending")
+    if province is not None:
+        query = query.where(OfficerQuestion.province == normalize_province(province))
+    return session.execute(query).scalar_one()
+
+
+def scope_of(officer: Officer) -> str | None:
+    """The province whose questions ``officer`` handles; None (every question) for an admin."""
+    return None if officer.is_admin else normalize_province(officer.province)
+
+
+def handles(officer: Officer, question: OfficerQuestion) -> bool:
+    """An admin handles every question; an officer only their province's (never one without a province)."""
+    return officer.is_admin or (question.province is not None
+                                and normalize_province(officer.province) == question.province)
+
+
+def askers_applications(session: Session, questions: list[OfficerQuestion], officer: Officer) -> dict[int, list[str]]:
+    """``line_user pk → numbers`` of the applications each asker has linked that ``officer`` may see."""
+    users = {q.line_user_id for q in questions}
+    if not users:
+        return {}
+    found: dict[int, list[str]] = {}
+    for user, number in session.execute(
+            select(ApplicationLink.line_user_id, Application.number)
+            .join(Application, Application.id == ApplicationLink.application_id)
+            .where(ApplicationLink.line_user_id.in_(users), in_scope(officer)).order_by(Application.number)):
+        found.setdefault(user, []).append(number)
+    return found
+
+
+def _check_officer(question: OfficerQuestion, officer: Officer) -> None:
+    if question.status != "pending":
+        raise QuestionError("not_pending", "คำถามนี้ตอบหรือปิดไปแล้ว / this question is no longer pending")
+    if not handles(officer, question):
+        raise QuestionError("not_allowed", "คำถามนี้ไม่ใช่ของจังหวัดของท่าน / not a question for your province")
+
+
+def answer_question(session: Session, question: OfficerQuestion, officer: Officer, answer: str,
+                    now: datetime | None = None) -> None:
+    """Record the officer's answer and queue it to the user as a LINE push (same transaction)."""
+    _check_officer(question, officer)
+    answer = (answer or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    if not answer:
+        raise QuestionError("empty", "กรุณาพิมพ์คำตอบ / the answer is empty")
+    answer = answer[:MAX_ANSWER_CHARS]
+    question.status, question.answer = "answered", answer
+    question.answered_at, question.answered_by = now or utcnow(), officer.id
+    body = phrase("officer_answer", question.lang, question=m.clip(question.text, 300), answer=answer)
+    enqueue_push(session, question.user.line_user_id, [m.text(body)], purpose="officer_answer")
+
+
+def close_question(session: Session, question: OfficerQuestion, officer: Officer,
+                   now: datetime | None = None) -> None:
+    """Close a pending question without a LINE answer (spam, answered by phone…)."""
+    _check_officer(question, officer)
+    question.status, question.answered_at, question.answered_by = "closed", now or utcnow(), officer.id

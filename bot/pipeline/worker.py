@@ -1,0 +1,75 @@
+"""The dispatcher and sender loops, as threads (embedded mode) or a `flask worker` process."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+from flask import Flask
+
+from bot.db import db
+from bot.pipeline.dispatcher import dispatch_next
+from bot.line.gateway import LineGateway
+from bot.pipeline.sender import Sender, SenderSettings
+from bot.pipeline.signals import inbox_signal, outbox_signal
+
+log = logging.getLogger(__name__)
+
+
+
+def make_sender(app: Flask) -> Sender:
+    """A sender with its own LINE API client, configured from ``app``."""
+    cfg = app.config
+    gateway = LineGateway(cfg["LINE_API_BASE_URL"], cfg["LINE_CHANNEL_ACCESS_TOKEN"], cfg["LINE_TIMEOUT_SECONDS"])
+    return Sender(gateway, SenderSettings.from_config(cfg))
+
+
+def dispatch_available(app: Flask, stop: threading.Event | None = None) -> int:
+    """Handle every due inbox event now (until ``stop`` is set); return how many."""
+    count = 0
+    with app.app_context():
+        while not (stop and stop.is_set()) and dispatch_next(app.config["DISPATCH_MAX_ATTEMPTS"]):
+            count += 1
+        db.session.remove()
+    if count:
+        outbox_signal.set()
+    return count
+
+
+def send_available(app: Flask, sender: Sender, stop: threading.Event | None = None) -> int:
+    """Deliver every due outbox row now (until ``stop`` is set); return how many were handled."""
+    count = 0
+    with app.app_context():
+        while not (stop and stop.is_set()) and (handled := sender.run_once()):
+            count += handled
+        db.session.remove()
+    return count
+
+
+def _loop(name: str, step: Callable[[], int], signal: threading.Event, stop: threading.Event, idle: float) -> None:
+    log.info("%s loop started", name)
+    while not stop.is_set():
+        try:
+            busy = step()
+        except Exception:  # keep the loop alive; the database may be restarting
+            log.exception("%s loop error", name)
+            busy = 0
+        if not busy:
+            signal.wait(idle)
+            signal.clear()
+    log.info("%s loop stopped", name)
+
+
+def start_threads(app: Flask, stop: threading.Event) -> list[threading.Thread]:
+    """Start the dispatcher and sender loops as daemon threads."""
+    idle = app.config["WORKER_IDLE_SECONDS"]
+    sender = make_sender(app)
+    threads = [
+        threading.Thread(target=_loop, name="dispatcher", daemon=True,
+                         args=("dispatcher", lambda: dispatch_available(app, stop), inbox_signal, stop, idle)),
+        threading.Thread(target=_loop, name="sender", daemon=True,
+                         args=("sender", lambda: send_available(app, sender, stop), outbox_signal, stop, idle)),
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
