@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test bench bench-webhook bench-match bench-intent bench-status bench-push chromium postgres clean
+.PHONY: run test lint bench bench-webhook bench-match bench-intent bench-status bench-push chromium postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,14 @@ run: $(VENV)/.runtime
 	$(FLASK) knowledge load
 	$(FLASK) serve
 
-## make test: the whole suite (SQLite + PostgreSQL + a real browser)
-test: $(VENV)/.dev chromium
+## make test: lint, then the whole suite (SQLite + PostgreSQL + a real browser)
+test: lint chromium
 	$(BIN)/python -m pytest
+
+## make lint: ruff (style, imports, pyupgrade, bugbear) over the tree and mypy over bot/ and app.py
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## Debian's chromium (for the browser tests) and a Thai font, installed with apt when missing and possible.
 chromium:

@@ -1,8 +1,9 @@
 """Application factory. `flask --app app …` and `gunicorn 'app:create_app()'` both use it."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -31,7 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(Path(app.instance_path), test_config))
     if not app.testing:
         configure_logging()
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]  # Flask's documented middleware hook
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
@@ -54,7 +55,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _mount_simulator(app: Flask) -> None:
     from bot.simulator.fake_line import FakeLine
-    from bot.simulator.views import bp as simulator_bp, fake_api
+    from bot.simulator.views import bp as simulator_bp
+    from bot.simulator.views import fake_api
 
     app.extensions["fake_line"] = FakeLine(access_token=app.config["LINE_CHANNEL_ACCESS_TOKEN"])
     app.register_blueprint(simulator_bp)

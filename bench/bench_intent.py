@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.nlp.categories import load_categories  # noqa: E402
-from bot.nlp.faq import FaqIndex, load_faq  # noqa: E402
-from bot.nlp.intent import INTENTS, IntentClassifier  # noqa: E402
-from bot.nlp.product_terms import load_product_terms  # noqa: E402
+from bot.nlp.categories import load_categories
+from bot.nlp.faq import FaqIndex, load_faq
+from bot.nlp.intent import INTENTS, IntentClassifier
+from bot.nlp.product_terms import load_product_terms
 
 TARGET = 0.95
 

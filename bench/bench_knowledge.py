@@ -45,8 +45,8 @@ def run(url: str, label: str, rows: int, tmp: Path) -> None:
     from flask_migrate import upgrade
 
     from app import create_app
-    from bot.knowledge.brain import BrainHolder, build_brain, knowledge_bundle
     from bot.db import db
+    from bot.knowledge.brain import BrainHolder, build_brain, knowledge_bundle
 
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
                       "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t"})

@@ -71,7 +71,7 @@ def read_examples(path: Path) -> list[Example]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 # ---------------------------------------------------------------- systems
@@ -146,7 +146,7 @@ def score_outputs(examples: list[Example], outputs: list[dict]) -> dict:
     kinds: Counter[tuple[str, str]] = Counter()
     verdicts: Counter[str] = Counter()
     failures = []
-    for ex, out in zip(examples, outputs):
+    for ex, out in zip(examples, outputs, strict=True):
         predicted_nc = out["verdict"] not in COVERED_VERDICTS
         if ex.expected in NOT_COVERED_LABELS:
             kinds[(ex.expected, out["verdict"])] += 1
@@ -180,7 +180,7 @@ def calibration(examples: list[Example], outputs: list[dict]) -> list[tuple[str,
     bins = [(0.0, 0.6), (0.6, 0.8), (0.8, 0.95), (0.95, 1.01)]
     rows = []
     for lo, hi in bins:
-        hits = [out["numbers"][0] in ex.numbers for ex, out in zip(examples, outputs)
+        hits = [out["numbers"][0] in ex.numbers for ex, out in zip(examples, outputs, strict=True)
                 if ex.numbers and out["score"] is not None and lo <= out["score"] < hi]
         rows.append((f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}", len(hits),
                      sum(hits) / len(hits) if hits else float("nan")))

@@ -21,8 +21,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import app_env, bench_database, fake_line_server, stop_processes  # noqa: E402
-from bot.simulator.fake_line import FakeLine  # noqa: E402
+from bench.harness import app_env, bench_database, fake_line_server, stop_processes
+from bot.simulator.fake_line import FakeLine
 
 MESSAGE = ('[{"type": "text", "text": "คำขอเลขที่ 67/0012 (น้ำพริกแกง) อยู่ในขั้นตอน \\"ตรวจสอบเอกสาร\\" '
            'แล้วค่ะ"}]')
@@ -31,12 +31,12 @@ MESSAGE = ('[{"type": "text", "text": "คำขอเลขที่ 67/0012 (�
 def queue_pushes(db_url: str, count: int, tag: str) -> list[str]:
     """Insert ``count`` pending push rows in one transaction; return their recipients."""
     users = [f"U{tag}{i:0{32 - len(tag)}x}" for i in range(count)]
-    with psycopg.connect(db_url) as conn, conn.cursor() as cur:
-        with cur.copy("COPY outbound_message (retry_key, kind, purpose, recipients, messages, status, attempts, "
-                      "next_attempt_at, created_at) FROM STDIN") as copy:
-            for user in users:
-                copy.write_row((str(uuid.uuid4()), "push", "stage_change", f'["{user}"]', MESSAGE, "pending", 0,
-                                "2000-01-01", "2000-01-01"))
+    copy_sql = ("COPY outbound_message (retry_key, kind, purpose, recipients, messages, status, attempts, "
+                "next_attempt_at, created_at) FROM STDIN")
+    with psycopg.connect(db_url) as conn, conn.cursor() as cur, cur.copy(copy_sql) as copy:
+        for user in users:
+            copy.write_row((str(uuid.uuid4()), "push", "stage_change", f'["{user}"]', MESSAGE, "pending", 0,
+                            "2000-01-01", "2000-01-01"))
     return users
 
 

@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from app import create_app  # noqa: E402
-from bot.cases.applications import NewApplication, change_stage, create_application, today_in_thailand  # noqa: E402
-from bot.db import db  # noqa: E402
-from bot.cases.status_card import card_message  # noqa: E402
+from app import create_app
+from bot.cases.applications import NewApplication, change_stage, create_application, today_in_thailand
+from bot.cases.status_card import card_message
+from bot.db import db
 
 
 def _ms(samples: list[float]) -> str:

@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -21,9 +20,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import SECRET, app_env, bench_database, fake_line_server, stop_processes  # noqa: E402
-from bot.simulator import events as ev  # noqa: E402
-from bot.simulator.fake_line import FakeLine  # noqa: E402
+from bench.harness import SECRET, app_env, bench_database, fake_line_server, stop_processes
+from bot.simulator import events as ev
+from bot.simulator.fake_line import FakeLine
 
 
 def free_port() -> int:
@@ -34,7 +33,7 @@ def free_port() -> int:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def make_bodies(fake: FakeLine, count: int, per_body: int = 1, users: int = 200) -> list[tuple[bytes, str]]:

@@ -8,8 +8,8 @@ import signal
 import subprocess
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import psycopg
 from werkzeug import Request

@@ -5,11 +5,13 @@ import signal
 import threading
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
+from flask.globals import app_ctx
 
 from bot.knowledge.cli import knowledge_cli
 from bot.line.richmenu import line_group
+from bot.office.cli import notify, officers
 from bot.pipeline.worker import dispatch_available, make_sender, send_available, start_threads
 
 
@@ -18,7 +20,7 @@ from bot.pipeline.worker import dispatch_available, make_sender, send_available,
 @with_appcontext
 def worker_command(once: bool) -> None:
     """Run the dispatcher and the sender until stopped (Ctrl-C or SIGTERM)."""
-    app = current_app._get_current_object()
+    app = app_ctx.app
     if once:
         handled = dispatch_available(app)
         sent = send_available(app, make_sender(app))
@@ -41,7 +43,7 @@ def serve_command(host: str) -> None:
     """Serve web + dispatcher + sender in one process (embedded mode, SQLite) on $PORT (5000)."""
     from werkzeug.serving import run_simple
 
-    app = current_app._get_current_object()
+    app = app_ctx.app
     port = app.config["PORT"]
     stop = threading.Event()
     start_threads(app, stop)
@@ -52,8 +54,7 @@ def serve_command(host: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from bot.office.cli import notify, officers
-
+    """Register every command group on ``app``."""
     app.cli.add_command(worker_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(knowledge_cli)

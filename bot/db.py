@@ -1,11 +1,12 @@
 """Database handle (Flask-SQLAlchemy), migrations (Flask-Migrate) and SQLite settings."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import Column, MetaData, String, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -26,9 +27,19 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a model (for bulk statements on the hot paths)."""
+    return cast(Table, model.__table__)
+
+
+def column_length(column: Column[Any], default: int) -> int:
+    """The declared length of a string column (``default`` when it has none)."""
+    return column.type.length or default if isinstance(column.type, String) else default
+
+
 def utcnow() -> datetime:
     """Current time as naive UTC (stored the same way on SQLite and PostgreSQL)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def is_sqlite(engine: Engine) -> bool:

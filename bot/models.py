@@ -3,32 +3,50 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db import db, utcnow
+from bot.db import Base, db, utcnow
+
+# Flask-SQLAlchemy builds db.Model from Base at run time; type checkers see Base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
-class LineUser(db.Model):
+class LineUser(Model):
     """A LINE user who has talked to the bot (or followed it)."""
 
     __tablename__ = "line_user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[Optional[str]] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(200))
     following: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(8), default="th")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    unfollowed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    unfollowed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    state: Mapped[Optional["ConversationState"]] = relationship(back_populates="user", uselist=False)
+    state: Mapped[ConversationState | None] = relationship(back_populates="user", uselist=False)
 
 
-class ConversationState(db.Model):
+class ConversationState(Model):
     """Where a user is inside a multi-step flow (e.g. status check); expires on its own."""
 
     __tablename__ = "conversation_state"
@@ -44,7 +62,7 @@ class ConversationState(db.Model):
     user: Mapped[LineUser] = relationship(back_populates="state")
 
 
-class InboundEvent(db.Model):
+class InboundEvent(Model):
     """One webhook event as LINE sent it; the UNIQUE event id makes redeliveries harmless."""
 
     __tablename__ = "inbound_event"
@@ -53,7 +71,7 @@ class InboundEvent(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
     event_type: Mapped[str] = mapped_column(String(40))
-    source_user_id: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    source_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     mode: Mapped[str] = mapped_column(String(16), default="active")
     is_redelivery: Mapped[bool] = mapped_column(Boolean, default=False)
     event_timestamp: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -62,16 +80,16 @@ class InboundEvent(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    processed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 def new_retry_key() -> str:
     return str(uuid.uuid4())
 
 
-class OutboundMessage(db.Model):
+class OutboundMessage(Model):
     """A message to deliver (transactional outbox). ``retry_key`` is sent as X-Line-Retry-Key."""
 
     __tablename__ = "outbound_message"
@@ -81,24 +99,24 @@ class OutboundMessage(db.Model):
     retry_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_retry_key)
     kind: Mapped[str] = mapped_column(String(16))  # reply | push | multicast
     purpose: Mapped[str] = mapped_column(String(32), default="reply")
-    reply_token: Mapped[Optional[str]] = mapped_column(String(255))
+    reply_token: Mapped[str | None] = mapped_column(String(255))
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
     messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # pending → sending (leased) → sent | failed
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    lease_until: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
-    error_kind: Mapped[Optional[str]] = mapped_column(String(16))  # quota | rejected | exhausted
-    line_request_id: Mapped[Optional[str]] = mapped_column(String(64))
-    inbound_event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("inbound_event.id"))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    error_kind: Mapped[str | None] = mapped_column(String(16))  # quota | rejected | exhausted
+    line_request_id: Mapped[str | None] = mapped_column(String(64))
+    inbound_event_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_event.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 # ---- knowledge -------------------------------------------------------------------------------------
-class Standard(db.Model):
+class Standard(Model):
     """One edition of a community product standard (มผช. number/year). Loaded from knowledge/."""
 
     __tablename__ = "standard"
@@ -112,11 +130,11 @@ class Standard(db.Model):
     category: Mapped[str] = mapped_column(String(20), default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     source_url: Mapped[str] = mapped_column(String(500), default="")
-    superseded_by: Mapped[Optional[str]] = mapped_column(String(40))
+    superseded_by: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-class StandardAlias(db.Model):
+class StandardAlias(Model):
     """An everyday, regional or misspelt name for the product of a standard number."""
 
     __tablename__ = "standard_alias"
@@ -126,11 +144,11 @@ class StandardAlias(db.Model):
     alias: Mapped[str] = mapped_column(String(200))
     standard_number: Mapped[int] = mapped_column(Integer, index=True)
     source: Mapped[str] = mapped_column(String(200), default="")
-    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class KnowledgeVersion(db.Model):
+class KnowledgeVersion(Model):
     """A counter bumped whenever standards or aliases change, so every process rebuilds its matcher."""
 
     __tablename__ = "knowledge_version"
@@ -140,7 +158,7 @@ class KnowledgeVersion(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-class UnmatchedQuery(db.Model):
+class UnmatchedQuery(Model):
     """What users asked that the knowledge does not cover (counted per normalised text and kind)."""
 
     __tablename__ = "unmatched_query"
@@ -153,10 +171,10 @@ class UnmatchedQuery(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=1)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    resolved_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class OfficerQuestion(db.Model):
+class OfficerQuestion(Model):
     """A question from a LINE user for an officer to answer by LINE (see bot/office/questions.py).
 
     ``status``: offered (the bot offered to pass it on, not yet accepted) → withdrawn, or pending (waiting
@@ -172,18 +190,18 @@ class OfficerQuestion(db.Model):
     lang: Mapped[str] = mapped_column(String(8), default="th")
     reason: Mapped[str] = mapped_column(String(16))  # unanswered (the FAQ had no answer) | request
     status: Mapped[str] = mapped_column(String(16), default="offered")
-    province: Mapped[Optional[str]] = mapped_column(String(80), index=True)
+    province: Mapped[str | None] = mapped_column(String(80), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    asked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    answered_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    answered_by: Mapped[Optional[int]] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
-    answer: Mapped[Optional[str]] = mapped_column(Text)
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
+    answer: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[LineUser] = relationship()
 
 
 # ---- applications ------------------------------------------------------------------------------------
-class Officer(db.Model):
+class Officer(Model):
     """A provincial industry office officer (or an admin who sees every province)."""
 
     __tablename__ = "officer"
@@ -195,10 +213,10 @@ class Officer(db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the officer API; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
@@ -207,13 +225,13 @@ class ApiToken(db.Model):
     officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     officer: Mapped[Officer] = relationship()
 
 
-class Applicant(db.Model):
+class Applicant(Model):
     """The producer (person or group) behind applications. Phone and ID only as keyed hashes or masked."""
 
     __tablename__ = "applicant"
@@ -223,11 +241,11 @@ class Applicant(db.Model):
     phone_hash: Mapped[str] = mapped_column(String(64), index=True)  # HMAC of the full number
     phone_last4_hash: Mapped[str] = mapped_column(String(64))  # HMAC of the last four digits
     phone_masked: Mapped[str] = mapped_column(String(20))  # e.g. 08x-xxx-xxxx (never the last four)
-    national_id_hash: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    national_id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Application(db.Model):
+class Application(Model):
     """A certification application at one provincial office: one product against one standard."""
 
     __tablename__ = "application"
@@ -236,42 +254,42 @@ class Application(db.Model):
     number: Mapped[str] = mapped_column(String(32), unique=True)  # as printed on the receipt, e.g. 67/0012
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id"), index=True)
     product: Mapped[str] = mapped_column(String(300))
-    standard_number: Mapped[Optional[int]] = mapped_column(Integer)
+    standard_number: Mapped[int | None] = mapped_column(Integer)
     province: Mapped[str] = mapped_column(String(80), index=True)
     submitted_on: Mapped[date] = mapped_column(Date)
     stage: Mapped[str] = mapped_column(String(40), index=True)
     stage_entered_on: Mapped[date] = mapped_column(Date)
-    due_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
-    certificate_expires_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    certificate_expires_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     applicant: Mapped[Applicant] = relationship()
-    events: Mapped[list["ApplicationEvent"]] = relationship(
+    events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan")
-    links: Mapped[list["ApplicationLink"]] = relationship(back_populates="application", cascade="all, delete-orphan")
+    links: Mapped[list[ApplicationLink]] = relationship(back_populates="application", cascade="all, delete-orphan")
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(Model):
     """One step of an application's stage history."""
 
     __tablename__ = "application_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
-    from_stage: Mapped[Optional[str]] = mapped_column(String(40))
+    from_stage: Mapped[str | None] = mapped_column(String(40))
     to_stage: Mapped[str] = mapped_column(String(40))
     entered_on: Mapped[date] = mapped_column(Date)
-    officer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
     note_public: Mapped[bool] = mapped_column(Boolean, default=False)  # shown to the applicant in LINE
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="events")
-    officer: Mapped[Optional[Officer]] = relationship()
+    officer: Mapped[Officer | None] = relationship()
 
 
-class ApplicationLink(db.Model):
+class ApplicationLink(Model):
     """A LINE user who proved they may see an application (verified) and gets its updates."""
 
     __tablename__ = "application_link"
@@ -286,7 +304,7 @@ class ApplicationLink(db.Model):
     line_user: Mapped[LineUser] = relationship()
 
 
-class VerificationAttempt(db.Model):
+class VerificationAttempt(Model):
     """A status-check verification answer (right or wrong), for the per-user rate limit."""
 
     __tablename__ = "verification_attempt"
@@ -299,7 +317,7 @@ class VerificationAttempt(db.Model):
 
 
 # ---- officers' console and notifications -------------------------------------------------------------
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One console login try (right or wrong), for the per-username-and-address lock."""
 
     __tablename__ = "login_attempt"
@@ -312,7 +330,7 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-class RenewalReminder(db.Model):
+class RenewalReminder(Model):
     """A certificate-expiry reminder already sent: once per certificate (expiry date) per window."""
 
     __tablename__ = "renewal_reminder"
@@ -326,7 +344,7 @@ class RenewalReminder(db.Model):
     sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class CategorySubscription(db.Model):
+class CategorySubscription(Model):
     """A LINE user who asked for announcements about one product category (key from categories.yaml)."""
 
     __tablename__ = "category_subscription"

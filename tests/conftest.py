@@ -7,9 +7,9 @@ import re
 import shutil
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import psycopg
 import pytest
@@ -72,7 +72,7 @@ def line_server() -> Iterator[tuple[HTTPServer, dict]]:
 @pytest.fixture
 def fake_line(line_server) -> FakeLine:
     """A fresh fake Messaging API for each test, reachable at `line_api_url`."""
-    server, holder = line_server
+    _server, holder = line_server
     holder["fake"] = FakeLine(access_token=ACCESS_TOKEN)
     return holder["fake"]
 
@@ -172,7 +172,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         self.thread.start()
         return self
 

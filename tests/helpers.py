@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import Flask
 
+from bot.pipeline.worker import dispatch_available, make_sender, send_available
 from bot.simulator import events as ev
 from bot.simulator.fake_line import FakeLine
-from bot.pipeline.worker import dispatch_available, make_sender, send_available
 from tests.conftest import CHANNEL_SECRET
 
 

@@ -1,8 +1,9 @@
 """Helpers for the status-flow tests: applications in the database, text inside Flex cards."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select

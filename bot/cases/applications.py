@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -21,13 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases.certificates import certificate_rule
+from bot.cases.timeline import StageBook, Timeline, compute_timeline, load_stages
+from bot.cases.workdays import WorkCalendar, load_closures
 from bot.config import knowledge_file
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer
 from bot.nlp.entities import canonical_application_number
 from bot.nlp.normalize import to_arabic_digits
 from bot.pipeline.outbox import enqueue_push
-from bot.cases.timeline import StageBook, Timeline, compute_timeline, load_stages
-from bot.cases.workdays import WorkCalendar, load_closures
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 

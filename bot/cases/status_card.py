@@ -8,7 +8,7 @@ card), kept below LINE's 50 KB carousel limit. No personal data appears on the c
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from bot.cases.applications import BANGKOK, stage_book, timeline_of, today_in_thailand
+from bot.cases.thaidate import format_thai_date, format_thai_date_en
+from bot.cases.timeline import ProgressStatus, ProgressStep, Timeline
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.models import Application, ApplicationEvent, Standard
 from bot.nlp.knowledge import current_standards
-from bot.knowledge.replies import phrase
-from bot.cases.thaidate import format_thai_date, format_thai_date_en
-from bot.cases.timeline import ProgressStatus, ProgressStep, Timeline
 
 MAX_BUBBLES = 12
 MAX_CAROUSEL_BYTES = 48_000  # LINE allows 50 KB; measured with Thai escaped as \uXXXX (the worst case)
@@ -42,7 +42,7 @@ def format_date(day: date, lang: str) -> str:
 
 def format_unlock_time(moment: datetime, lang: str, today: date | None = None) -> str:
     """A naive-UTC moment as Thailand time (``14:35 น.``), with the date when it is not today."""
-    local = moment.replace(tzinfo=timezone.utc).astimezone(BANGKOK)
+    local = moment.replace(tzinfo=UTC).astimezone(BANGKOK)
     time = local.strftime("%H:%M")
     if local.date() == (today or today_in_thailand()):
         return phrase("status_unlock_time", lang, time=time)
@@ -117,7 +117,8 @@ def _anchor(timeline: Timeline) -> ProgressStep | None:
     """The progress step the application is at (the current one, else the last one done)."""
     done = [s for s in timeline.steps if s.status is ProgressStatus.DONE]
     current = [s for s in timeline.steps if s.status is ProgressStatus.CURRENT]
-    return (current or done or [None])[-1]
+    reached = current or done
+    return reached[-1] if reached else None
 
 
 def _gauge(timeline: Timeline, color: str) -> dict[str, Any]:

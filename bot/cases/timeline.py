@@ -33,8 +33,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import yaml
 
@@ -144,7 +145,7 @@ def load_stages(path: str | Path) -> StageBook:
     return StageBook.from_mapping(data, source=str(path))
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -167,17 +168,17 @@ def _parse_stage(raw: Any, index: int, errors: list[str]) -> Stage | None:
     before = len(errors)
     if not isinstance(key, str) or not _KEY_RE.match(key):
         errors.append(f"{where}: key must be lowercase snake_case, got {key!r}")
-    for field in ("label_th", "label_en"):
-        if not isinstance(raw[field], str) or not raw[field].strip():
-            errors.append(f"{where}: {field} must be a non-empty string")
-    for field in ("applicant_action_th", "applicant_action_en"):
-        if raw.get(field) is not None and not isinstance(raw[field], str):
-            errors.append(f"{where}: {field} must be a string")
+    for name in ("label_th", "label_en"):
+        if not isinstance(raw[name], str) or not raw[name].strip():
+            errors.append(f"{where}: {name} must be a non-empty string")
+    for name in ("applicant_action_th", "applicant_action_en"):
+        if raw.get(name) is not None and not isinstance(raw[name], str):
+            errors.append(f"{where}: {name} must be a string")
     if not _is_int(raw["budget_days"]) or raw["budget_days"] < 0:
         errors.append(f"{where}: budget_days must be an integer >= 0")
-    for field in ("pauses_clock", "terminal"):
-        if not isinstance(raw[field], bool):
-            errors.append(f"{where}: {field} must be true or false")
+    for name in ("pauses_clock", "terminal"):
+        if not isinstance(raw[name], bool):
+            errors.append(f"{where}: {name} must be true or false")
     nxt = raw["next"]
     if not isinstance(nxt, list) or not all(isinstance(k, str) for k in nxt):
         errors.append(f"{where}: next must be a list of stage keys")
@@ -187,7 +188,7 @@ def _parse_stage(raw: Any, index: int, errors: list[str]) -> Stage | None:
     if len(errors) > before:
         return None
     return Stage(
-        key=key,
+        key=str(key),
         label_th=raw["label_th"].strip(),
         label_en=raw["label_en"].strip(),
         budget_days=raw["budget_days"],
@@ -231,7 +232,7 @@ def _check_book_rules(stages: list[Stage], total: int, errors: list[str]) -> Non
     if steps != list(range(1, len(main) + 1)):
         errors.append(f"progress_step values must be 1..{len(main)} without gaps or repeats, got {steps}")
         return
-    for a, b in zip(main, main[1:]):
+    for a, b in pairwise(main):
         if b.key not in a.next:
             errors.append(f"stage {a.key!r}: next must include the following main-path stage {b.key!r}")
     if main[0].terminal:
@@ -257,8 +258,9 @@ def _build_book(data: Any, source: str) -> StageBook:
     if not isinstance(data, Mapping):
         raise StageConfigError(f"{source}: top level must be a mapping")
     errors: list[str] = []
-    total = data.get("total_working_days")
-    if not _is_int(total) or total <= 0:
+    raw_total = data.get("total_working_days")
+    total = raw_total if _is_int(raw_total) else 0
+    if total <= 0:
         errors.append("total_working_days must be a positive integer")
     raw_stages = data.get("stages")
     if not isinstance(raw_stages, list) or not raw_stages:

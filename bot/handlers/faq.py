@@ -7,15 +7,13 @@ to an officer (bot/office/questions.py), and count it in ``unmatched_query`` so 
 """
 from __future__ import annotations
 
-
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
-from bot.office import questions
 from bot.knowledge.brain import get_brain
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.nlp.faq import FaqEntry
-from bot.knowledge.replies import phrase
+from bot.office import questions
 from bot.office.unmatched import record_unmatched
-
 
 FLOW = "faq"
 # Right after "ask about มผช.", a message the classifier is this unsure of is read as the question.
@@ -31,7 +29,7 @@ def ask(turn: Turn) -> list[m.Message]:
     return [m.text(phrase("ask_question", turn.lang), [_question_button(e, turn.lang) for e in popular])]
 
 
-def on_text(turn: Turn) -> list[m.Message]:
+def on_text(turn: Turn) -> Reply:
     """The text after "ask about มผช.": a question, unless it clearly asks for something else."""
     assert turn.intent is not None
     if turn.intent.intent == "greeting":  # "ขอถามหน่อยค่ะ": still waiting for the question
@@ -65,7 +63,7 @@ def _answer_text(turn: Turn, text: str) -> list[m.Message]:
     entries = [e for e in (brain.faq.entry(h.entry_id) for h in decision.hits) if e is not None]
     if decision.kind == "answer":
         questions.withdraw_offers(turn.session, turn.user)
-        related = [e for e, h in zip(entries[1:], decision.hits[1:]) if h.score >= RELATED_MIN]
+        related = [e for e, h in zip(entries[1:], decision.hits[1:], strict=False) if h.score >= RELATED_MIN]
         return [_answer_message(turn, entries[0], related)]
     record_unmatched(turn.session, "faq", text, now=turn.now)
     offer = questions.offer(turn.session, turn.user, text, turn.lang, turn.now)

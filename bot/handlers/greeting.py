@@ -1,10 +1,9 @@
 """Greeting, help and the main menu of the three jobs."""
 from __future__ import annotations
 
-
 from bot.handlers.turn import Turn
-from bot.line import messages as m
 from bot.knowledge.replies import phrase
+from bot.line import messages as m
 
 
 def main_menu(lang: str) -> list[m.Action]:
@@ -25,7 +24,7 @@ def greet(turn: Turn) -> list[m.Message]:
     return [m.text(phrase("greeting", turn.lang), main_menu(turn.lang))]
 
 
-def help(turn: Turn) -> list[m.Message]:  # noqa: A001 - the capability is called help
+def help(turn: Turn) -> list[m.Message]:
     """How to use the bot when asked ("วิธีใช้งาน", "help"); a gentle "not sure" for unclear messages."""
     asked = turn.intent is not None and turn.intent.intent == "help" and turn.intent.confidence >= 0.5
     if not asked:

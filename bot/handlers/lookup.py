@@ -8,16 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.config import tisi_standard_list_url
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
-from bot.config import tisi_standard_list_url
 from bot.nlp.categories import categories_by_key
 from bot.nlp.codes import parse_standard_ref
 from bot.nlp.normalize import to_arabic_digits
 from bot.nlp.records import StandardRecord
-from bot.knowledge.replies import phrase
-
 
 FLOW = "lookup"
 ROWS_PER_BUBBLE = 10
@@ -70,7 +69,7 @@ def by_code(turn: Turn) -> list[m.Message]:
     return card_messages(turn.lang, number, year if isinstance(year, int) else None)
 
 
-def on_text(turn: Turn) -> list[m.Message]:
+def on_text(turn: Turn) -> Reply:
     """The text after "look up by code": a code or a bare number; anything else is routed as usual
     (one "please type a number" first when the text is unclear)."""
     state = turn.state()

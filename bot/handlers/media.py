@@ -1,11 +1,10 @@
 """Stickers, photos, videos, files and locations: a polite text answer."""
 from __future__ import annotations
 
-
 from bot.handlers.greeting import main_menu
 from bot.handlers.turn import Turn
-from bot.line import messages as m
 from bot.knowledge.replies import phrase
+from bot.line import messages as m
 
 
 def on_sticker(turn: Turn) -> list[m.Message]:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
-from bot.office import questions
 from bot.cases.applications import calendar_for, today_in_thailand
+from bot.cases.thaidate import format_thai_date_en, format_thai_date_long
+from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.models import OfficerQuestion
-from bot.knowledge.replies import phrase
-from bot.cases.thaidate import format_thai_date_en, format_thai_date_long
-
+from bot.office import questions
 
 FLOW = "officer"
 FLOW_MINUTES = 30  # time to type the question
@@ -47,7 +46,7 @@ def on_postback(turn: Turn) -> list[m.Message]:
     return _sent(turn, question)
 
 
-def on_text(turn: Turn) -> list[m.Message]:
+def on_text(turn: Turn) -> Reply:
     """The typed question after "talk to an officer"."""
     assert turn.intent is not None
     text = turn.incoming.text

@@ -12,13 +12,13 @@ limits (12 bubbles, 50 KB).
 """
 from __future__ import annotations
 
-from urllib.parse import urlparse
 from typing import Any
+from urllib.parse import urlparse
 
-from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
-from bot.office import unmatched
-from bot.knowledge.brain import get_brain
 from bot.config import tisi_standard_list_url
+from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
+from bot.knowledge.brain import get_brain
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.nlp.categories import categories_by_key
 from bot.nlp.faq import FaqDocument
@@ -32,8 +32,7 @@ from bot.nlp.records import (
     ProductMatch,
     StandardRecord,
 )
-from bot.knowledge.replies import phrase
-
+from bot.office import unmatched
 
 FLOW = "product"
 PER_PRODUCT = 3
@@ -68,12 +67,12 @@ def ask(turn: Turn) -> list[m.Message]:
     return [m.text(phrase("ask_product", turn.lang))]
 
 
-def on_question(turn: Turn) -> list[m.Message]:
+def on_question(turn: Turn) -> Reply:
     """A typed product question (intent ``product_standard``)."""
     return _answer(turn, in_flow=False)
 
 
-def on_flow_text(turn: Turn) -> list[m.Message]:
+def on_flow_text(turn: Turn) -> Reply:
     """Text while in the product flow: another product name (or something else entirely)."""
     if turn.intent is not None and turn.intent.intent == "standard_lookup":  # a code: show its own card
         turn.leave()
@@ -105,7 +104,7 @@ def none_fits(turn: Turn) -> list[m.Message]:
 
 
 # ---------------------------------------------------------------- answering a product message
-def _answer(turn: Turn, in_flow: bool) -> list[m.Message]:
+def _answer(turn: Turn, in_flow: bool) -> Reply:
     text = turn.incoming.text
     result = get_brain().matcher.match(text, k=PER_PRODUCT)
     known = [p for p in result.parts if p.verdict != UNKNOWN]

@@ -11,13 +11,13 @@ import re
 from urllib.parse import urlencode
 
 from bot.cases import status_card
+from bot.cases.verification import link, linked_applications, locked_until, tries_left, verify
+from bot.cases.verification import unlink as remove_links
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.models import Application
 from bot.nlp.entities import canonical_application_number, extract_application_number, extract_last4
-from bot.knowledge.replies import phrase
-from bot.cases.verification import link, linked_applications, locked_until, tries_left, unlink as remove_links, verify
-
 
 FLOW = "status"
 # In the middle of the flow, a message that is clearly about something else leaves it (and "เช็คสถานะ"

@@ -2,11 +2,12 @@
 category the user picks one from quick replies (postback ``action=subscribe&category=food``)."""
 from __future__ import annotations
 
-
 from bot.handlers.turn import Turn
-from bot.line import messages as m
 from bot.knowledge.replies import phrase
-from bot.office.subscriptions import categories, chosen, subscribe as add, unsubscribe as remove
+from bot.line import messages as m
+from bot.office.subscriptions import categories, chosen
+from bot.office.subscriptions import subscribe as add
+from bot.office.subscriptions import unsubscribe as remove
 
 
 def subscribe(turn: Turn) -> list[m.Message]:
@@ -22,7 +23,8 @@ def unsubscribe(turn: Turn) -> list[m.Message]:
 def _category(turn: Turn) -> str | None:
     key = turn.postback.get("category") if turn.incoming.kind == "postback" else None
     if key is None and turn.intent is not None:
-        key = turn.intent.entities.get("category")  # type: ignore[assignment]
+        named = turn.intent.entities.get("category")
+        key = named if isinstance(named, str) else None
     return key if key in categories() else None
 
 

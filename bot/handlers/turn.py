@@ -6,10 +6,11 @@ answer the message by its intent as if no flow were active (a flow that sees an 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, Callable, Final
+from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from sqlalchemy.orm import Session

@@ -14,22 +14,22 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.knowledge.store import knowledge_changed, knowledge_version, records_from_db
 from bot.nlp.categories import load_categories
 from bot.nlp.faq import FaqDocument, load_faq_document
 from bot.nlp.intent import IntentClassifier
 from bot.nlp.knowledge import KnowledgeBundle, load_knowledge
 from bot.nlp.matcher import Matcher
 from bot.nlp.product_terms import product_terms
-from bot.knowledge.store import knowledge_changed, knowledge_version, records_from_db
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +112,13 @@ class BrainHolder:
         Reads in a short session of its own (closed before any rebuild, so no lock is held while
         building). While another thread rebuilds, callers keep the current brain instead of waiting.
         """
-        if self.brain is not None and self.clock() - self.checked_at < self.interval:
-            return self.brain
-        if not self._lock.acquire(blocking=self.brain is None):
-            return self.brain  # type: ignore[return-value]  # someone else is refreshing
+        current = self.brain
+        if current is not None and self.clock() - self.checked_at < self.interval:
+            return current
+        if current is not None and not self._lock.acquire(blocking=False):
+            return current  # someone else is refreshing
+        if current is None:
+            self._lock.acquire()  # nothing to answer with yet: wait for the first build
         try:
             now = self.clock()
             if self.brain is not None and now - self.checked_at < self.interval:
@@ -179,10 +182,10 @@ def refresh_brain() -> Brain:
 
 
 @knowledge_changed.connect
-def _on_knowledge_changed(app: Flask | None, **_: object) -> None:
-    """Knowledge changed in this process: check the version at the next refresh."""
-    if app is not None:
-        holder_for(app).mark_stale()
+def _on_knowledge_changed(_sender: object, **_: object) -> None:
+    """Knowledge changed in this process: this app checks the version at its next refresh."""
+    if has_app_context():
+        holder_for(current_app).mark_stale()
 
 
 _default_lock = threading.Lock()

@@ -8,9 +8,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.db import db
+from bot.knowledge.standards_file import StandardsFileError, read_standards_file
 from bot.knowledge.store import SyncReport, import_rows, load_files
 from bot.nlp.knowledge import KnowledgeError
-from bot.knowledge.standards_file import StandardsFileError, read_standards_file
 
 knowledge_cli = AppGroup("knowledge", help="Standards and aliases in the database (มผช.).")
 
@@ -54,7 +54,7 @@ def load_command(knowledge_dir: Path | None, dry_run: bool) -> None:
     """Sync knowledge/standards.csv and aliases.csv into the database (safe to re-run)."""
     folder = knowledge_dir or Path(current_app.config["KNOWLEDGE_DIR"])
     try:
-        report = load_files(db.session, folder)
+        report = load_files(db.session(), folder)
     except (KnowledgeError, OSError) as exc:
         db.session.rollback()
         raise click.ClickException(f"cannot load {folder}: {exc}") from exc
@@ -81,7 +81,7 @@ def import_standards_command(file: Path, dry_run: bool) -> None:
     if not rows:
         raise click.ClickException(f"{file.name}: no standard rows found — nothing was imported")
     try:
-        report = import_rows(db.session, rows)
+        report = import_rows(db.session(), rows)
     except Exception:
         db.session.rollback()
         raise

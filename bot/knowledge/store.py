@@ -21,24 +21,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from blinker import Namespace
-from flask import current_app, has_app_context
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import tisi_standard_list_url
-from bot.db import utcnow
+from bot.db import column_length, table_of, utcnow
+from bot.knowledge.standards_file import StandardRow
 from bot.models import KnowledgeVersion, Standard, StandardAlias
 from bot.nlp.categories import load_categories
 from bot.nlp.knowledge import load_knowledge
 from bot.nlp.lexicon import lexicon_key
 from bot.nlp.records import AliasRecord, StandardRecord
-from bot.knowledge.standards_file import StandardRow
 
 _VERSION_ROW = 1
-# Sent with the current app (or None outside one) after standards or aliases changed in this process.
+# Sent after standards or aliases changed in this process (in the app context that changed them).
 knowledge_changed = Namespace().signal("knowledge-changed")
-_CATEGORY_LEN = Standard.__table__.c.category.type.length or 20
+_CATEGORY_LEN = column_length(table_of(Standard).c.category, 20)
 
 
 @dataclass
@@ -78,14 +77,14 @@ def bump_knowledge_version(session: Session) -> int:
         update(KnowledgeVersion).where(KnowledgeVersion.id == _VERSION_ROW)
         .values(version=KnowledgeVersion.version + 1, updated_at=now)
     )
-    if not bumped.rowcount:  # type: ignore[attr-defined]
+    if not getattr(bumped, "rowcount", 0):  # an UPDATE's result is a CursorResult
         try:
             with session.begin_nested():
                 session.add(KnowledgeVersion(id=_VERSION_ROW, version=1, updated_at=now))
         except IntegrityError:  # another transaction created the row first
             session.execute(update(KnowledgeVersion).where(KnowledgeVersion.id == _VERSION_ROW)
                             .values(version=KnowledgeVersion.version + 1, updated_at=now))
-    knowledge_changed.send(current_app._get_current_object() if has_app_context() else None)
+    knowledge_changed.send()
     return knowledge_version(session)
 
 
@@ -175,8 +174,8 @@ def load_files(session: Session, knowledge_dir: Path | None = None) -> SyncRepor
 
 def _sync_file_aliases(session: Session, aliases: Sequence[AliasRecord], report: SyncReport) -> None:
     wanted: dict[tuple[str, int], str] = {}
-    for alias in aliases:
-        wanted.setdefault((alias.alias.strip(), alias.number), alias.source.strip())
+    for record in aliases:
+        wanted.setdefault((record.alias.strip(), record.number), record.source.strip())
     rows = list(session.scalars(select(StandardAlias).order_by(StandardAlias.id)))
     officers = {(r.alias, r.standard_number) for r in rows if r.created_by is not None}
     report.aliases_kept = len(officers)

@@ -5,7 +5,8 @@ action labels ≤ 20 characters, Flex altText ≤ 1,500 characters, postback dat
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 MAX_TEXT_UNITS = 5000
 MAX_QUICK_REPLIES = 13

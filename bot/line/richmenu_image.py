@@ -176,8 +176,8 @@ class _Text:
         x = center_x - self.width / 2
         for run, font in self.runs:
             lang = "th" if _THAI.search(run) else "en"
-            kwargs = {"language": lang} if features.check("raqm") else {}
-            draw.text((x, baseline), run, font=font, fill=fill, anchor="ls", **kwargs)
+            language = lang if features.check("raqm") else None
+            draw.text((x, baseline), run, font=font, fill=fill, anchor="ls", language=language)
             x += font.getlength(run)
 
 

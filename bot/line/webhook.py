@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, request
 from linebot.v3 import SignatureValidator
 
 from bot.config import MAX_WEBHOOK_BYTES
-from bot.pipeline.inbox import EventRow, store_events
 from bot.line.events import BadEvent, validate_event
+from bot.pipeline.inbox import EventRow, store_events
 from bot.pipeline.signals import inbox_signal
 
 log = logging.getLogger(__name__)

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
 from bot.config import knowledge_file
 from bot.nlp.textproc import TextPrep
+
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _SOLO_SUBSTRING_MIN = 4  # shorter Thai solo cues must be whole tokens ("ดี", "พอ", "งง")
 

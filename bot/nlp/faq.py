@@ -21,9 +21,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 from urllib.parse import urlparse
 
 import yaml
@@ -225,8 +226,8 @@ class FaqIndex:
         self.prep = prep
         docs: list[tuple[str, frozenset[str], frozenset[str]]] = []
         for entry in entries:
-            for q in (*entry.questions_th, *entry.questions_en):
-                prepared = prep.prepare(q)
+            for question in (*entry.questions_th, *entry.questions_en):
+                prepared = prep.prepare(question)
                 docs.append((entry.id, frozenset(prep.content_tokens(prepared)), _trigrams(prepared)))
         self._tok_idf = _idf([d[1] for d in docs])
         self._gram_idf = _idf([d[2] for d in docs])
@@ -251,7 +252,7 @@ class FaqIndex:
                 self._gram_postings.setdefault(gram, []).append(qi)
 
     @classmethod
-    def build(cls, entries: Iterable[FaqEntry], prep: TextPrep | None = None) -> "FaqIndex":
+    def build(cls, entries: Iterable[FaqEntry], prep: TextPrep | None = None) -> FaqIndex:
         """Index ``entries`` (uses the shipped lexicon unless ``prep`` is given)."""
         return cls(list(entries), prep or TextPrep())
 
@@ -290,17 +291,17 @@ class FaqIndex:
                     shared_tok[qi] = shared_tok.get(qi, 0.0) + weight
         shared_gram: dict[int, float] = {}
         for gram in q_grams:
-            weight = self._gram_idf.get(gram)
-            if weight:
+            gram_weight = self._gram_idf.get(gram)
+            if gram_weight:
                 for qi in self._gram_postings[gram]:
-                    shared_gram[qi] = shared_gram.get(qi, 0.0) + weight
+                    shared_gram[qi] = shared_gram.get(qi, 0.0) + gram_weight
         best: dict[str, float] = {}
         for qi in shared_tok.keys() | shared_gram.keys():
             q = self._questions[qi]
             mass = q_tok_mass + q.token_mass
-            tok = 2 * shared_tok.get(qi, 0.0) / mass if mass else 0.0
+            tok_score = 2 * shared_tok.get(qi, 0.0) / mass if mass else 0.0
             char = 2 * shared_gram.get(qi, 0.0) / (q_gram_mass + q.gram_mass)
-            score = TOKEN_WEIGHT * tok + CHAR_WEIGHT * char
+            score = TOKEN_WEIGHT * tok_score + CHAR_WEIGHT * char
             if score > best.get(q.entry_id, 0.0):
                 best[q.entry_id] = score
         return best

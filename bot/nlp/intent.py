@@ -16,9 +16,10 @@ Entities:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 from pythainlp.corpus.common import thai_words
 from rapidfuzz import fuzz, process
@@ -104,9 +105,9 @@ def _find_code(text: str) -> _CodeRef | None:
         # "แบบ มผช.1" names a form, not standard no. 1.
         if int(m.group(1)) > 0 and not text[: m.start()].rstrip().endswith(_FORM_WORDS):
             return _CodeRef(int(m.group(1)), _be_year(m.group(2)), True)
-    m = _CODE_BARE.search(text)
-    if m and int(m.group(1)) > 0:
-        return _CodeRef(int(m.group(1)), _be_year(m.group(2)), False)
+    bare = _CODE_BARE.search(text)
+    if bare and int(bare.group(1)) > 0:
+        return _CodeRef(int(bare.group(1)), _be_year(bare.group(2)), False)
     return None
 
 
@@ -188,7 +189,7 @@ class IntentClassifier:
         *,
         rules: IntentRules | None = None,
         lexicon: Lexicon | None = None,
-    ) -> "IntentClassifier":
+    ) -> IntentClassifier:
         """Index everything once; ``product_terms`` are product names and aliases."""
         return cls(
             list(faq_entries),
@@ -283,7 +284,7 @@ class IntentClassifier:
                     keys.append(key)
         if not keys:
             return None
-        rest = [t for t, u in zip(tokens, used) if not u]
+        rest = [t for t, u in zip(tokens, used, strict=True) if not u]
         if all(t in self._category_words or t in self._fillers for t in rest):
             return keys[0]
         return None
@@ -343,8 +344,8 @@ class IntentClassifier:
         """product_standard or faq, from product evidence and the FAQ score of ``masked``."""
         hits = self.faq.search(masked, k=1) if masked else []
         top = hits[0].score if hits else 0.0
-        faq_entities = {"faq_id": hits[0].entry_id, "faq_score": top} if hits else {}
-        product_entities = {"product": product.text} if product else {}
+        faq_entities: dict[str, object] = {"faq_id": hits[0].entry_id, "faq_score": top} if hits else {}
+        product_entities: dict[str, object] = {"product": product.text} if product else {}
         if self._cues["product_standard"].fires(text):
             if top >= FAQ_OVER_CUE and not (product and product.strong):
                 return IntentResult("faq", top, lang, faq_entities)

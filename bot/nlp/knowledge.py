@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bot.config import knowledge_dir
 from bot.nlp.records import AliasRecord, StandardRecord
@@ -31,7 +31,7 @@ class KnowledgeBundle(NamedTuple):
 
     standards: list[StandardRecord]
     aliases: list[AliasRecord]
-    lexicons: dict[str, object]
+    lexicons: dict[str, Any]  # keyword arguments of Matcher.build
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
@@ -126,7 +126,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBundle:
     """Read every knowledge file; the result feeds :meth:`Matcher.build`."""
     base = Path(directory) if directory is not None else knowledge_dir()
     fillers = read_filler_sections(base / FILLERS_FILE)
-    lexicons: dict[str, object] = {
+    lexicons: dict[str, Any] = {
         "not_community": read_term_kinds(base / NOT_COMMUNITY_FILE, "kind"),
         "unlisted": read_term_kinds(base / UNLISTED_FILE, "category"),
         "fillers": fillers["filler"],

@@ -11,7 +11,7 @@ _LATIN_LETTER = re.compile("[A-Za-z]")
 # Thai acronyms that English speakers paste into English sentences ("What is มผช.?").
 _THAI_ACRONYMS = re.compile("ม\\.?\\s?ผ\\.?\\s?ช|สมอ|สอจ|มอก|อย\\.|มช\\.")
 # Latin tokens that Thai writers use inside Thai sentences ("ขอ TCPS ได้ไหม", "OTOP ต้องมีไหม").
-_LATIN_LOANS = re.compile(r"\b(?:tcps|tisi|otop|sme|line|ok|okay|fda|id|pdf|www\.\S+|https?://\S+)\b", re.I)
+_LATIN_LOANS = re.compile(r"\b(?:tcps|tisi|otop|sme|line|ok|okay|fda|id|pdf|www\.\S+|https?://\S+)\b", re.IGNORECASE)
 
 
 def detect_language(text: str) -> Lang:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.nlp.normalize import normalize_text
 from bot.nlp.records import AliasRecord, StandardRecord
@@ -111,7 +112,7 @@ class KeyTrie:
     _END = "\0"
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self._root: dict[str, dict] = {}
+        self._root: dict[str, Any] = {}
         for key in keys:
             node = self._root
             for ch in key:
@@ -120,10 +121,10 @@ class KeyTrie:
 
     def longest_at(self, text: str, start: int, boundaries: frozenset[int]) -> int:
         """End of the longest key starting at ``start`` that ends acceptably, or -1."""
-        node = self._root
+        node: dict[str, Any] | None = self._root
         best = -1
         for i in range(start, len(text)):
-            node = node.get(text[i])
+            node = node.get(text[i]) if node is not None else None
             if node is None:
                 break
             end = i + 1

@@ -156,7 +156,7 @@ class Matcher:
     def from_knowledge(cls, knowledge_dir: Path | None = None) -> Matcher:
         """Load ``knowledge/`` (or ``knowledge_dir``) and build."""
         standards, aliases, lexicons = load_knowledge(knowledge_dir)
-        return cls.build(standards, aliases, **lexicons)  # type: ignore[arg-type]
+        return cls.build(standards, aliases, **lexicons)
 
     # ------------------------------------------------------------------ match
     def match(self, query: str, k: int = 3) -> MatchResult:

@@ -176,7 +176,9 @@ class QueryPreprocessor:
 
     def _flush(self, current: list[tuple[str, bool]], phrases: list[Phrase | StandardRef]) -> None:
         """Close the phrase collected in ``current`` (if it has content) and reset it."""
-        text, display, ends, offsets = "", "", set(), []
+        text, display = "", ""
+        ends: set[int] = set()
+        offsets: list[int] = []
         for token, space_before in current:
             if display and space_before:
                 display += " "

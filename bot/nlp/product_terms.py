@@ -6,8 +6,8 @@ two never disagree about what counts as a product.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from bot.nlp.knowledge import KnowledgeBundle, load_knowledge
 

@@ -5,10 +5,10 @@ Word lists live in ``knowledge/lexicon.yaml``; this module only applies them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from pythainlp.corpus.common import thai_words

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.office.casework import clean_text, known_standards
 from bot.db import utcnow
 from bot.knowledge.store import bump_knowledge_version
 from bot.models import Officer, StandardAlias, UnmatchedQuery
+from bot.office.casework import clean_text, known_standards
 from bot.office.unmatched import LOW_CONFIDENCE, NONE_FITS, NOT_COMMUNITY, NOT_IN_KNOWLEDGE
 
 PRODUCT_KINDS = (NOT_IN_KNOWLEDGE, LOW_CONFIDENCE, NOT_COMMUNITY, NONE_FITS)

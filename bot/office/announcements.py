@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.line import messages as m
-from bot.pipeline.outbox import enqueue_multicast
 from bot.knowledge.replies import phrase
+from bot.line import messages as m
 from bot.office.subscriptions import categories, subscribers
+from bot.pipeline.outbox import enqueue_multicast
 
 
 class AnnouncementError(ValueError):

@@ -5,22 +5,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.cases.applications import (ApplicationError, NewApplication, change_stage, create_application, normalize_phone,
-                              normalize_national_id, stage_book, timeline_of, today_in_thailand)
+from bot.cases.applications import (
+    ApplicationError,
+    NewApplication,
+    change_stage,
+    create_application,
+    normalize_national_id,
+    normalize_phone,
+    stage_book,
+    timeline_of,
+    today_in_thailand,
+)
+from bot.cases.provinces import normalize_province
+from bot.cases.timeline import Stage, Timeline
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer, OutboundMessage
 from bot.nlp.entities import canonical_application_number
 from bot.nlp.knowledge import current_standards
 from bot.nlp.normalize import to_arabic_digits
 from bot.office.officers import application_for, in_scope, may_manage
-from bot.cases.provinces import normalize_province
-from bot.cases.timeline import Stage, Timeline
 
 FIELDS = ("number", "applicant_name", "phone", "province", "product", "standard_number", "submitted_on")
 MAX_NOTE = 1000
@@ -134,7 +144,7 @@ def _standard_number(value: Any, errors: dict[str, str]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         errors["standard_number"] = "ต้องเป็นตัวเลข / must be a number"
         return None
-    digits = re.sub(r"^\s*(มผช\.?|tcps)\s*", "", to_arabic_digits(str(value)), flags=re.I).split("/")[0].strip()
+    digits = re.sub(r"^\s*(มผช\.?|tcps)\s*", "", to_arabic_digits(str(value)), flags=re.IGNORECASE).split("/")[0].strip()
     if not digits.isdigit():
         errors["standard_number"] = "ต้องเป็นเลขมาตรฐาน เช่น 129 / must be a standard number, e.g. 129"
         return None

@@ -8,8 +8,8 @@ from flask.cli import AppGroup
 
 from bot.db import db
 from bot.office.announcements import AnnouncementError, announce
-from bot.office.renewals import MAX_WINDOW_DAYS, send_renewal_reminders
 from bot.office.officers import AccountError, check_password, create_officer, create_token, officer_by_username
+from bot.office.renewals import MAX_WINDOW_DAYS, send_renewal_reminders
 
 officers = AppGroup("officers", help="Officer accounts and API tokens.")
 notify = AppGroup("notify", help="Notifications the office sends: renewal reminders, announcements.")
@@ -26,7 +26,7 @@ def create_officer_command(username: str, province: str, admin: bool, password: 
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         check_password(password)
-        officer = create_officer(db.session, username, password, province, is_admin=admin)
+        officer = create_officer(db.session(), username, password, province, is_admin=admin)
         db.session.commit()
     except AccountError as exc:
         db.session.rollback()
@@ -39,10 +39,10 @@ def create_officer_command(username: str, province: str, admin: bool, password: 
 @click.argument("username")
 def create_token_command(username: str) -> None:
     """Print a new API token for USERNAME (shown once; only its SHA-256 is stored)."""
-    officer = officer_by_username(db.session, username)
+    officer = officer_by_username(db.session(), username)
     if officer is None or not officer.active:
         raise click.ClickException(f"no active officer {username!r}")
-    token = create_token(db.session, officer)
+    token = create_token(db.session(), officer)
     db.session.commit()
     click.echo(token)
     click.echo("keep this token secret: it is shown only once (use: Authorization: Bearer <token>)", err=True)
@@ -53,7 +53,7 @@ def create_token_command(username: str) -> None:
               help="Remind certificates that expire within this many days.")
 def renewals_command(days: int) -> None:
     """Remind linked LINE users whose certificate expires soon (once per certificate per window)."""
-    run = send_renewal_reminders(db.session, days)
+    run = send_renewal_reminders(db.session(), days)
     click.echo(f"certificates reminded: {run.certificates}, pushes queued: {run.pushes}")
 
 
@@ -66,7 +66,7 @@ def announce_command(category: str, text_file: Path, dry_run: bool) -> None:
     """Multicast an announcement to followers who chose CATEGORY (≤ 500 recipients per request)."""
     try:
         text = text_file.read_text(encoding="utf-8-sig")
-        result = announce(db.session, category, text, dry_run=dry_run)
+        result = announce(db.session(), category, text, dry_run=dry_run)
     except (AnnouncementError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
     verb = "would reach" if dry_run else "queued for"

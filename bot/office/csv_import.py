@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.cases.applications import ApplicationError
-from bot.office.casework import FIELDS, InvalidFields, add_application
 from bot.models import Application, Officer
+from bot.office.casework import FIELDS, InvalidFields, add_application
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -86,7 +86,7 @@ def import_applications(session: Session, officer: Officer, data: bytes) -> list
                 raise CsvImportError(reader.line_num, f"เกิน {MAX_ROWS} แถวต่อไฟล์ / more than {MAX_ROWS} rows")
             if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
                 raise CsvImportError(reader.line_num, "มีข้อมูลเกินจำนวนคอลัมน์ / more cells than columns")
-            record: dict[str, Any] = {key: cell for key, cell in zip(columns, row) if key}
+            record: dict[str, Any] = {key: cell for key, cell in zip(columns, row, strict=False) if key}
             try:
                 created.append(add_application(session, officer, record))
             except InvalidFields as exc:

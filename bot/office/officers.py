@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.cases.applications import ApplicationError, find_application
+from bot.cases.provinces import normalize_province
 from bot.db import utcnow
 from bot.models import ApiToken, Application, LoginAttempt, Officer
-from bot.cases.provinces import normalize_province
 
 MIN_PASSWORD_LENGTH = 10
 LOCK_FAILURES = 5  # failed logins per username and address …
@@ -101,7 +101,7 @@ def authenticate(session: Session, username: str, password: str, ip: str) -> tup
     ok = bool(officer and officer.active and good)
     session.add(LoginAttempt(username=name, ip=ip, succeeded=ok, at=now))
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
-    if not ok:
+    if officer is None or not ok:
         return None, "bad"
     officer.last_login_at = now
     return officer, "ok"

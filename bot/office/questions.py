@@ -21,14 +21,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.cases.workdays import normalize_province
 from bot.db import utcnow
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.logs import redact
 from bot.models import Application, ApplicationLink, LineUser, Officer, OfficerQuestion
-from bot.pipeline.outbox import enqueue_push
 from bot.office.officers import in_scope
-from bot.knowledge.replies import phrase
-from bot.cases.workdays import normalize_province
+from bot.pipeline.outbox import enqueue_push
 
 MAX_QUESTION_CHARS = 2000
 MAX_ANSWER_CHARS = 4000

@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.cases.applications import linked_users, today_in_thailand
-from bot.office.casework import known_standards
+from bot.cases.thaidate import format_thai_date, format_thai_date_en
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.models import Application, RenewalReminder
+from bot.office.casework import known_standards
 from bot.pipeline.outbox import enqueue_push
-from bot.knowledge.replies import phrase
-from bot.cases.thaidate import format_thai_date, format_thai_date_en
 
 MAX_WINDOW_DAYS = 730
 

@@ -35,7 +35,7 @@ def unsubscribe(session: Session, user: LineUser, category: str) -> bool:
     """Remove ``category`` for ``user``; False if it was not chosen."""
     result = session.execute(delete(CategorySubscription).where(CategorySubscription.line_user_id == user.id,
                                                                 CategorySubscription.category == category))
-    return bool(result.rowcount)
+    return bool(getattr(result, "rowcount", 0))  # a CursorResult for DELETE
 
 
 def subscribers(session: Session, category: str) -> list[str]:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import utcnow
+from bot.db import column_length, table_of, utcnow
 from bot.logs import redact
 from bot.models import UnmatchedQuery
 from bot.nlp.normalize import normalize_text
@@ -19,7 +19,7 @@ LOW_CONFIDENCE = "low_confidence"  # the matcher offered a short list, not one c
 NONE_FITS = "none_fits"  # the user said none of the proposed standards fits
 # Questions: "faq" (no FAQ entry fits), "officer" (asked for a person).
 
-MAX_CHARS = UnmatchedQuery.__table__.c.normalized.type.length or 500
+MAX_CHARS = column_length(table_of(UnmatchedQuery).c.normalized, 500)
 
 
 def _clean(text: str) -> str:

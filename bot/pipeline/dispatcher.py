@@ -12,21 +12,21 @@ What answers an event is not known here: `create_app` hands the dispatcher a `Re
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import db, utcnow
-from bot.pipeline.incoming import Incoming
+from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.line.events import BadEvent, to_incoming
 from bot.models import InboundEvent, LineUser
+from bot.pipeline.incoming import Incoming
 from bot.pipeline.outbox import enqueue_reply
-from bot.knowledge.replies import phrase
 from bot.pipeline.users import touch_user
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def dispatch_next(max_attempts: int = 5) -> bool:
     """Handle the oldest due event; return False when there is none."""
     responder: Responder = current_app.extensions[_EXTENSION]
     responder.prepare()  # outside the claim's transaction (a rebuild must not hold it open)
-    session = db.session
+    session = db.session()
     event = session.execute(
         select(InboundEvent)
         .where(InboundEvent.status == "pending", InboundEvent.next_attempt_at <= utcnow())
@@ -92,7 +92,7 @@ def _handle(event: InboundEvent, responder: Responder) -> str:
         return "skipped"
     if incoming.chat_type != "user" or not incoming.user_id:
         return "skipped"  # the bot answers one-to-one chats only
-    session = db.session
+    session = db.session()
     user = touch_user(session, incoming)
     messages = responder.respond(incoming, user, session)
     if messages:
@@ -102,7 +102,7 @@ def _handle(event: InboundEvent, responder: Responder) -> str:
 
 def _record_failure(event_id: int, exc: Exception, max_attempts: int) -> None:
     """In a fresh transaction: count the attempt, back off, and after the last one apologise."""
-    session = db.session
+    session = db.session()
     event = session.execute(
         select(InboundEvent).where(InboundEvent.id == event_id).with_for_update()
     ).scalar_one()

@@ -1,13 +1,14 @@
 """The durable inbox: webhook events are stored once, whatever LINE redelivers."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.db import db, utcnow
+from bot.db import db, table_of, utcnow
 from bot.models import InboundEvent
 
 
@@ -42,7 +43,7 @@ def store_events(rows: Iterable[EventRow]) -> int:
     if not values:
         return 0
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(InboundEvent.__table__)
+    stmt = (insert(table_of(InboundEvent))
             .on_conflict_do_nothing(index_elements=["webhook_event_id"])
             .returning(InboundEvent.id))
     with db.engine.begin() as connection:  # a plain connection: no ORM session work on the hot path

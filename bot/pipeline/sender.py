@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import db, utcnow
+from bot.db import db, table_of, utcnow
 from bot.line.gateway import SendFailure
 from bot.models import OutboundMessage
 
@@ -49,7 +49,7 @@ class SenderSettings:
     timeout_seconds: float = 10.0  # of one LINE API call
 
     @classmethod
-    def from_config(cls, config: Any) -> "SenderSettings":
+    def from_config(cls, config: Any) -> SenderSettings:
         return cls(
             max_attempts=config["SEND_MAX_ATTEMPTS"],
             backoff_seconds=config["SEND_BACKOFF_SECONDS"],
@@ -139,7 +139,7 @@ class Sender:
     def _lease(self) -> list[Job]:
         """Mark due rows (and rows whose lease ran out after a crash) as ours for a while: one statement."""
         now = utcnow()
-        session: Session = db.session
+        session: Session = db.session()
         due = or_(
             (OutboundMessage.status == "pending") & (OutboundMessage.next_attempt_at <= now),
             (OutboundMessage.status == "sending") & (OutboundMessage.lease_until < now),
@@ -147,7 +147,7 @@ class Sender:
         ids = (select(OutboundMessage.id).where(due).order_by(OutboundMessage.id).limit(self.batch)
                .with_for_update(skip_locked=True).scalar_subquery())
         lease = now + timedelta(seconds=self.settings.lease_seconds)
-        table = OutboundMessage.__table__
+        table = table_of(OutboundMessage)
         rows = session.execute(
             update(table).where(table.c.id.in_(ids))
             .values(status="sending", lease_until=lease, attempts=table.c.attempts + 1)
@@ -177,7 +177,7 @@ class Sender:
         """Write the outcome of each attempt (one short transaction for all of them). A row another
         worker has leased since (its attempt count moved on) is left to that worker."""
         now = utcnow()
-        table = OutboundMessage.__table__
+        table = table_of(OutboundMessage)
         mine = (table.c.id == bindparam("b_id")) & (table.c.attempts == bindparam("b_attempts"))
         released = [{"b_id": job.id, "b_attempts": job.attempts} for job, outcome in outcomes
                     if isinstance(outcome, SendFailure) and outcome.kind == "released"]

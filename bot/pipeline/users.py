@@ -5,8 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
-from bot.pipeline.incoming import Incoming
 from bot.models import LineUser
+from bot.pipeline.incoming import Incoming
 
 
 def touch_user(session: Session, incoming: Incoming) -> LineUser:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask
 
 from bot.db import db
-from bot.pipeline.dispatcher import dispatch_next
 from bot.line.gateway import LineGateway
+from bot.pipeline.dispatcher import dispatch_next
 from bot.pipeline.sender import Sender, SenderSettings
 from bot.pipeline.signals import inbox_signal, outbox_signal
 

@@ -93,8 +93,7 @@ class FakeLine:
         """Answer one Messaging API request (a werkzeug handler)."""
         path = request.path
         for prefix in ("/fake-line",):
-            if path.startswith(prefix):
-                path = path[len(prefix):]
+            path = path.removeprefix(prefix)
         body = request.get_data()
         with self._lock:
             self.requests.append({"method": request.method, "path": path, "headers": dict(request.headers),
@@ -257,7 +256,7 @@ _ACTION_TYPES = ("postback", "message", "uri", "datetimepicker", "richmenuswitch
 def rich_menu_problems(menu: dict[str, Any]) -> list[tuple[str, str]]:
     """(property, message) for each way ``menu`` breaks LINE's rich menu object rules."""
     problems: list[tuple[str, str]] = []
-    size = menu.get("size") if isinstance(menu.get("size"), dict) else {}
+    size = menu["size"] if isinstance(menu.get("size"), dict) else {}
     width, height = size.get("width"), size.get("height")
     if not (isinstance(width, int) and 800 <= width <= 2500 and isinstance(height, int) and height >= 250
             and width / height >= 1.45):

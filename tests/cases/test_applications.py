@@ -4,8 +4,15 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.cases.applications import (ApplicationError, NewApplication, change_stage, create_application,
-                              find_application, last4_matches, timeline_of)
+from bot.cases.applications import (
+    ApplicationError,
+    NewApplication,
+    change_stage,
+    create_application,
+    find_application,
+    last4_matches,
+    timeline_of,
+)
 from bot.db import db
 from bot.models import ApplicationLink, LineUser, OutboundMessage
 

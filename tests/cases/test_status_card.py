@@ -6,15 +6,14 @@ import re
 from datetime import date
 
 from bot.cases.applications import change_stage, find_application, stage_book, timeline_of
-from bot.db import db
-from bot.line.gateway import validate_messages
-from bot.models import Standard
-from bot.knowledge.replies import phrase
 from bot.cases.status_card import COLOR, card_message
 from bot.cases.thaidate import MONTHS_TH_SHORT, format_thai_date
+from bot.db import db
+from bot.knowledge.replies import phrase
+from bot.line.gateway import validate_messages
+from bot.models import Standard
 from tests.helpers import drain, say
-from tests.status_helpers import (ANSWER, card_text, days_ago, link_user, new_application, new_user,
-                                  quick_reply_data)
+from tests.status_helpers import ANSWER, card_text, days_ago, link_user, new_application, new_user, quick_reply_data
 
 _THAI_DATE = re.compile(r"(\d{1,2}) (" + "|".join(re.escape(m) for m in MONTHS_TH_SHORT) + r") (\d{4})")
 
@@ -167,7 +166,7 @@ def test_stage_change_pushes_the_same_card(db_app, fake_line):
 
 
 def test_carousel_is_cut_before_it_gets_too_big(db_app, fake_line, monkeypatch):
-    import bot.cases.status_card as status_card
+    from bot.cases import status_card
 
     numbers = [new_application(db_app, f"67/{n:04d}") for n in range(1, 6)]
     user = new_user()

@@ -179,7 +179,7 @@ def test_holidays_are_not_counted() -> None:
         ([("doc_check",)], MON, "pair"),
     ],
 )
-def test_invalid_input(history: list, today: date, message: str) -> None:  # type: ignore[type-arg]
+def test_invalid_input(history: list, today: date, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         tl(history, today)
 

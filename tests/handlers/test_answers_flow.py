@@ -7,16 +7,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.knowledge.brain import get_brain
-from bot.handlers.router import FLOWS, INTENTS, POSTBACK_ACTIONS
+from bot.config import DEFAULT_TISI_STANDARD_LIST_URL
 from bot.db import db
+from bot.handlers.router import FLOWS, INTENTS, POSTBACK_ACTIONS
+from bot.knowledge.brain import get_brain
+from bot.knowledge.replies import phrase
 from bot.line.gateway import validate_messages
 from bot.models import OfficerQuestion, UnmatchedQuery
 from bot.nlp.categories import load_categories
 from bot.nlp.intent import INTENTS as CLASSIFIED_INTENTS
 from bot.office.questions import pending_questions
-from bot.config import DEFAULT_TISI_STANDARD_LIST_URL
-from bot.knowledge.replies import phrase
 from tests.helpers import say, tap
 
 USER = "U" + "1" * 32
@@ -81,8 +81,8 @@ def test_every_intent_and_flow_has_a_handler():
 
 
 def test_button_labels_fit_lines_20_characters_without_clipping():
-    from bot.line.messages import MAX_LABEL, utf16_len
     from bot.knowledge.replies import catalog
+    from bot.line.messages import MAX_LABEL, utf16_len
 
     keys = [k for k in catalog() if k.startswith(("button_", "lookup_button_", "category_short_"))
             or k == "lookup_category_more"]
@@ -358,7 +358,7 @@ def test_lookup_in_english(app, fake_line):
 def test_lookup_button_then_a_bare_number(app, fake_line):
     ask = press(app, fake_line, "action=lookup_code")[0]
     assert ask["text"] == phrase("lookup_ask_code", "th")
-    assert [a["data"] for a in quick(ask)][0] == "action=category&key=food"
+    assert next(a["data"] for a in quick(ask)) == "action=category&key=food"
     card = standard_card(chat(app, fake_line, "๑๒๙ ค่ะ"))
     assert card["altText"] == "มผช. 129/2546 น้ำพริกแกง"
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from bot.config import DEFAULT_TISI_STANDARD_LIST_URL
 from bot.db import db
+from bot.knowledge.replies import phrase
 from bot.line.gateway import validate_messages
 from bot.line.messages import MAX_LABEL, MAX_QUICK_REPLIES, utf16_len
 from bot.models import ConversationState, LineUser, UnmatchedQuery
 from bot.nlp.faq import load_faq_document
-from bot.knowledge.replies import phrase
 from tests.helpers import say, tap
 
 USER = "U" + "c" * 32

@@ -7,12 +7,19 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.db import db, utcnow
+from bot.knowledge.replies import phrase
 from bot.line.gateway import validate_messages
 from bot.models import ConversationState, LineUser, VerificationAttempt
-from bot.knowledge.replies import phrase
 from tests.helpers import say, tap
-from tests.status_helpers import (ANSWER, card_text, link_user, linked_numbers, new_application, new_user,
-                                  quick_reply_data)
+from tests.status_helpers import (
+    ANSWER,
+    card_text,
+    link_user,
+    linked_numbers,
+    new_application,
+    new_user,
+    quick_reply_data,
+)
 
 
 def _state(app, user_id):

@@ -3,19 +3,28 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
 from bot.cases.applications import BANGKOK
-from bot.db import db, utcnow
-from bot.models import LineUser, VerificationAttempt
-from bot.knowledge.replies import phrase
 from bot.cases.status_card import format_unlock_time
 from bot.cases.verification import MAX_FAILURES, locked_until, tries_left
+from bot.db import db, utcnow
+from bot.knowledge.replies import phrase
+from bot.models import LineUser, VerificationAttempt
 from tests.helpers import say, tap
-from tests.status_helpers import (ANSWER, NATIONAL_ID, PHONE, card_text, link_user, linked_numbers, new_application,
-                                  new_user, quick_reply_data)
+from tests.status_helpers import (
+    ANSWER,
+    NATIONAL_ID,
+    PHONE,
+    card_text,
+    link_user,
+    linked_numbers,
+    new_application,
+    new_user,
+    quick_reply_data,
+)
 
 
 def _fail(app, fake, user, number="67/0012", wrong="1111"):
@@ -49,7 +58,7 @@ def test_five_failures_in_an_hour_lock_the_flow_until_the_hour_is_over(db_app, f
         until = locked_until(db.session, user_row, utcnow())
         oldest = db.session.execute(select(VerificationAttempt.at).order_by(VerificationAttempt.at)).scalars().first()
     assert until == oldest + timedelta(hours=1) and until <= first_failure + timedelta(hours=1)
-    clock = until.replace(tzinfo=timezone.utc).astimezone(BANGKOK).strftime("%H:%M")
+    clock = until.replace(tzinfo=UTC).astimezone(BANGKOK).strftime("%H:%M")
     unlock = format_unlock_time(until, "th")
     assert unlock.endswith(f"{clock} น.")
     assert last[0]["text"] == phrase("status_refused_locked", "th", until=unlock)

@@ -11,8 +11,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot.db import db
 from bot.config import DEFAULT_TISI_STANDARD_LIST_URL as TISI_STANDARD_LIST_URL
+from bot.db import db
 from bot.knowledge.store import knowledge_version
 from bot.models import Officer, Standard, StandardAlias
 from bot.nlp.knowledge import load_knowledge

@@ -9,13 +9,13 @@ import threading
 from sqlalchemy import create_engine
 
 from app import create_app
-from bot.knowledge.brain import BrainHolder, default_brain, holder_for, refresh_brain
 from bot.db import db
+from bot.knowledge.brain import BrainHolder, default_brain, holder_for, refresh_brain
 from bot.knowledge.store import bump_knowledge_version, records_from_db
 from bot.models import Officer, Standard, StandardAlias
 from tests.conftest import base_config
-from tests.helpers import say
 from tests.handlers.test_product_flow import bubble_codes, checked
+from tests.helpers import say
 
 USER = "U" + "e" * 32
 

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from bot.nlp.intent import classify
 from bot.line.richmenu_image import (
     FONT_DIR,
     RichMenuError,
@@ -15,6 +14,7 @@ from bot.line.richmenu_image import (
     load_richmenu_spec,
     validate_spec,
 )
+from bot.nlp.intent import classify
 
 pytestmark = pytest.mark.skipif(
     not (FONT_DIR / "NotoSansThai-Regular.ttf").exists() and os.environ.get("CI", "").lower() not in ("1", "true"),

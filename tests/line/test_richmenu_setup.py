@@ -15,8 +15,8 @@ from PIL import Image
 from bot.handlers.router import POSTBACK_ACTIONS
 from bot.line.gateway import validate_messages
 from bot.line.richmenu import menu_object
-from bot.nlp.intent import classify
 from bot.line.richmenu_image import FONT_DIR, load_richmenu_spec
+from bot.nlp.intent import classify
 from tests.conftest import ACCESS_TOKEN
 from tests.helpers import say, tap
 
@@ -55,7 +55,7 @@ def test_setup_creates_the_menu_uploads_the_png_and_sets_it_default(app, fake_li
     assert menu_id in result.output and fake_line.default_rich_menu == menu_id
     assert menu["size"] == {"width": 2500, "height": 1686} and menu["chatBarText"] == spec["chat_bar_text"]
     assert [a["bounds"] for a in menu["areas"]] == [a["bounds"] for a in spec["areas"]]
-    for sent, area in zip(menu["areas"], spec["areas"]):
+    for sent, area in zip(menu["areas"], spec["areas"], strict=True):
         assert {k: v for k, v in sent["action"].items() if k != "label"} == area["action"]
         assert sent["action"]["label"] == area["label_th"]
     image = fake_line.rich_menu_images[menu_id]

@@ -149,7 +149,7 @@ def test_any_spelling_of_a_number_is_found(
 
 
 @given(st.dates(), st.sampled_from(["/", "-", "."]), st.booleans(), st.booleans())
-def test_dates_are_never_application_numbers(d, sep: str, buddhist: bool, thai: bool) -> None:  # type: ignore[no-untyped-def]
+def test_dates_are_never_application_numbers(d, sep: str, buddhist: bool, thai: bool) -> None:
     year = d.year + 543 if buddhist else d.year
     text = f"วันที่ {d.day}{sep}{d.month}{sep}{year}"
     if thai:

@@ -70,8 +70,8 @@ def test_alias_sources_are_documented(bundle: KnowledgeBundle) -> None:
 
 def test_no_key_is_both_covered_and_not_covered(bundle: KnowledgeBundle) -> None:
     alias_keys = {lexicon_key(a.alias) for a in bundle.aliases} | {lexicon_key(s.name) for s in bundle.standards}
-    unlisted = {lexicon_key(t) for t in bundle.lexicons["unlisted"]}  # type: ignore[union-attr]
-    not_community = {lexicon_key(t) for t in bundle.lexicons["not_community"]}  # type: ignore[union-attr]
+    unlisted = {lexicon_key(t) for t in bundle.lexicons["unlisted"]}
+    not_community = {lexicon_key(t) for t in bundle.lexicons["not_community"]}
     assert alias_keys & unlisted == set()
     assert alias_keys & not_community == set()
     assert unlisted & not_community == set()
@@ -83,9 +83,9 @@ def test_no_duplicate_alias_rows(bundle: KnowledgeBundle) -> None:
 
 
 def test_filler_file_sections(bundle: KnowledgeBundle) -> None:
-    assert "ครับ" in bundle.lexicons["fillers"]  # type: ignore[operator]
-    assert "กับ" in bundle.lexicons["separators"]  # type: ignore[operator]
-    assert "จาก" in bundle.lexicons["glue_words"]  # type: ignore[operator]
+    assert "ครับ" in bundle.lexicons["fillers"]
+    assert "กับ" in bundle.lexicons["separators"]
+    assert "จาก" in bundle.lexicons["glue_words"]
 
 
 def test_filler_file_rejects_unknown_section(tmp_path: Path) -> None:

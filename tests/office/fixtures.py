@@ -29,9 +29,9 @@ def login(client, username: str, password: str = PASSWORD):
 
 
 def new_application(number: str, province: str = "เชียงใหม่", days_ago: int = 10, **extra) -> NewApplication:
-    fields = dict(number=number, applicant_name="กลุ่มแม่บ้านบ้านดอน", phone="081-234-5678", province=province,
-                  product="น้ำพริกแกง", standard_number=129,
-                  submitted_on=today_in_thailand() - timedelta(days=days_ago))
+    fields = {"number": number, "applicant_name": "กลุ่มแม่บ้านบ้านดอน", "phone": "081-234-5678",
+              "province": province, "product": "น้ำพริกแกง", "standard_number": 129,
+              "submitted_on": today_in_thailand() - timedelta(days=days_ago)}
     fields.update(extra)
     return NewApplication(**fields)
 

@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 
 from bot.cases.applications import create_application, today_in_thailand
 from bot.db import db, utcnow
-from bot.models import (Application, KnowledgeVersion, LoginAttempt, OutboundMessage, StandardAlias,
-                        UnmatchedQuery)
+from bot.models import Application, KnowledgeVersion, LoginAttempt, OutboundMessage, StandardAlias, UnmatchedQuery
 from tests.helpers import drain
 from tests.office.fixtures import PASSWORD, csrf_from, login, new_application, pushed
 
@@ -107,20 +106,20 @@ def test_csrf_token_is_required_on_every_form(db_app, office):
 def test_officer_sees_and_changes_only_their_province(db_app, office):
     client = db_app.test_client()
     login(client, "somsri")  # ลำพูน
-    status, html = page(client, "/console/applications")
+    _status, html = page(client, "/console/applications")
     assert "67/0099" in html and "67/0012" not in html
     assert client.get("/console/applications/67/0012").status_code == 403
     token = csrf_from(page(client, "/console/applications/67/0099")[1])
     assert client.post("/console/applications/67/0012/stage",
                        data={"stage": "doc_check", "csrf_token": token}).status_code == 403
-    status, html = page(client, "/console/")
+    _status, html = page(client, "/console/")
     assert "67/0012" not in html
     with db_app.app_context():
         assert db.session.execute(select(Application.stage).where(Application.number == "67/0012")).scalar() \
             == "submitted"
     admin = db_app.test_client()
     login(admin, "admin")
-    status, html = page(admin, "/console/applications")
+    _status, html = page(admin, "/console/applications")
     assert "67/0099" in html and "67/0012" in html
 
 
@@ -213,7 +212,7 @@ def test_list_search_filter_and_sort(db_app, office):
 def test_create_application_form(db_app, office):
     client = db_app.test_client()
     login(client, "somchai")
-    status, html = page(client, "/console/applications/new")
+    _status, html = page(client, "/console/applications/new")
     assert 'value="เชียงใหม่"' in html and "ลำพูน" not in html  # an officer adds only for their province
     form = {"number": "67/0200", "applicant_name": "กลุ่มสตรีบ้านสันทราย", "phone": "๐๘๙ ๑๑๑ ๒๒๒๒",
             "province": "เชียงใหม่", "product": "น้ำพริกหนุ่ม", "standard_number": "มผช. 129",
@@ -293,7 +292,7 @@ def test_unmatched_queries_most_frequent_first_and_alias_bumps_knowledge(db_app,
         version_before = db.session.execute(select(KnowledgeVersion.version)).scalar() or 0
     client = db_app.test_client()
     login(client, "somchai")
-    status, html = page(client, "/console/unmatched")
+    _status, html = page(client, "/console/unmatched")
     table = html.split('id="unmatched"')[1]
     assert table.index("แหนมหมูยอ") < table.index("ข้าวเกรียบว่าว") and "กี่บาท" not in table
     response = client.post("/console/unmatched/alias", data={

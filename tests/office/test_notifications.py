@@ -12,8 +12,13 @@ from bot.cases.applications import change_stage, create_application, find_applic
 from bot.cases.certificates import certificate_rule
 from bot.db import db
 from bot.line.gateway import validate_messages
-from bot.models import (ApplicationEvent, ApplicationLink, CategorySubscription, LineUser, OutboundMessage,
-                        RenewalReminder)
+from bot.models import (
+    ApplicationEvent,
+    CategorySubscription,
+    LineUser,
+    OutboundMessage,
+    RenewalReminder,
+)
 from bot.office.announcements import AnnouncementError, announce
 from bot.office.renewals import send_renewal_reminders
 from tests.helpers import drain, say, tap

@@ -7,10 +7,10 @@ import time
 from pythainlp.corpus import provinces as thai_provinces
 from sqlalchemy import select
 
+from bot.cases.provinces import normalize_province, provinces
 from bot.config import load_config
 from bot.db import db
 from bot.models import ApiToken, Officer
-from bot.cases.provinces import normalize_province, provinces
 from tests.office.fixtures import PASSWORD, login
 
 

@@ -7,10 +7,18 @@ from sqlalchemy import select
 from bot.cases.applications import NewApplication, create_application
 from bot.db import db, utcnow
 from bot.handlers.officer import day_off_note
-from bot.models import ApplicationLink, LineUser, Officer, OfficerQuestion, UnmatchedQuery
-from bot.office.questions import (QuestionError, accept_offer, answer_question, ask, close_question, latest_offer, offer,
-                           pending_questions)
 from bot.knowledge.replies import phrase
+from bot.models import ApplicationLink, LineUser, Officer, OfficerQuestion, UnmatchedQuery
+from bot.office.questions import (
+    QuestionError,
+    accept_offer,
+    answer_question,
+    ask,
+    close_question,
+    latest_offer,
+    offer,
+    pending_questions,
+)
 from bot.office.unmatched import record_unmatched
 from tests.helpers import drain, say
 

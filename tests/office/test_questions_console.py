@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db import db, utcnow
+from bot.knowledge.replies import phrase
 from bot.models import LineUser, Officer, OfficerQuestion, OutboundMessage
 from bot.office.officers import create_officer
 from bot.office.questions import MAX_ANSWER_CHARS, answer_question, ask, offer
-from bot.knowledge.replies import phrase
 from tests.helpers import drain, say
 from tests.office.fixtures import PASSWORD, csrf_from, login
 from tests.office.test_console import page

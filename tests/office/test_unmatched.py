@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.db import db
 from bot.models import UnmatchedQuery
-from bot.office.unmatched import NOT_IN_KNOWLEDGE, NONE_FITS, record_unmatched
+from bot.office.unmatched import NONE_FITS, NOT_IN_KNOWLEDGE, record_unmatched
 
 
 def rows(app) -> list[tuple[str, str, str, int]]:

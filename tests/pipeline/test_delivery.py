@@ -65,7 +65,7 @@ def test_rejected_reply_token_falls_back_to_push_with_retry_key(db_app, fake_lin
     assert delivery.via == "push"
     [row] = outbox(db_app)
     assert (row.kind, row.status) == ("push", "sent")
-    push = [r for r in fake_line.requests if r["path"] == "/v2/bot/message/push"][0]
+    push = next(r for r in fake_line.requests if r["path"] == "/v2/bot/message/push")
     assert push["headers"]["X-Line-Retry-Key"] == row.retry_key
 
 

@@ -11,14 +11,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot.db import db
 from bot.models import InboundEvent, OutboundMessage
 from bot.pipeline.outbox import enqueue_push
-from bot.simulator import events as ev
 from bot.pipeline.worker import start_threads
+from bot.simulator import events as ev
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, LiveServer
 from tests.helpers import post_webhook
 

@@ -3,7 +3,6 @@ to the fake Messaging API mounted in the same server, and a real browser driving
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import urllib.request

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot.cases.applications import ApplicationError, stage_book
-from bot.office.casework import InvalidFields, add_application, application_json, move_stage, search_applications
 from bot.db import db
+from bot.office.casework import InvalidFields, add_application, application_json, move_stage, search_applications
 from bot.office.officers import application_for, officer_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -38,7 +38,7 @@ def require_token() -> Response | None:
         return error(413, "too_large", "ข้อมูลใหญ่เกินไป / the body is too large")
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    officer = officer_for_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
+    officer = officer_for_token(db.session(), token.strip()) if scheme.lower() == "bearer" else None
     if officer is None:
         db.session.rollback()
         return error(401, "unauthorized", "ต้องใช้ token ที่ถูกต้อง (Authorization: Bearer …) / "
@@ -81,14 +81,14 @@ def create() -> tuple[Response, int] | Response:
     data = json_body()
     if isinstance(data, Response):
         return data
-    application = add_application(db.session, g.officer, data)
+    application = add_application(db.session(), g.officer, data)
     db.session.commit()
-    return jsonify(application_json(db.session, application)), 201
+    return jsonify(application_json(db.session(), application)), 201
 
 
 @bp.get("/applications/<path:number>")
 def show(number: str) -> Response:
-    return jsonify(application_json(db.session, application_for(db.session, g.officer, number)))
+    return jsonify(application_json(db.session(), application_for(db.session(), g.officer, number)))
 
 
 @bp.patch("/applications/<path:number>")
@@ -99,9 +99,9 @@ def change(number: str) -> Response:
     note_public = data.get("note_public", False)
     if not isinstance(note_public, bool):
         raise InvalidFields({"note_public": "ต้องเป็น true หรือ false / must be true or false"})
-    application = move_stage(db.session, g.officer, number, data.get("stage"), data.get("note", ""), note_public)
+    application = move_stage(db.session(), g.officer, number, data.get("stage"), data.get("note", ""), note_public)
     db.session.commit()
-    return jsonify(application_json(db.session, application))
+    return jsonify(application_json(db.session(), application))
 
 
 @bp.get("/applications")
@@ -116,8 +116,8 @@ def index() -> Response:
     if stage and stage not in stage_book():
         raise InvalidFields({"stage": f"ไม่รู้จักขั้นตอน {stage!r} / unknown stage"})
     listing = search_applications(
-        db.session, g.officer, q=args.get("q", ""), stage=stage,
+        db.session(), g.officer, q=args.get("q", ""), stage=stage,
         overdue=args.get("overdue", "").lower() in ("1", "true", "yes"),
         sort=args.get("sort", "updated"), descending=args.get("order", "desc") != "asc", page=page, per_page=limit)
-    return jsonify(items=[application_json(db.session, a) for a, _ in listing.items], total=listing.total,
+    return jsonify(items=[application_json(db.session(), a) for a, _ in listing.items], total=listing.total,
                    page=listing.page, pages=listing.pages)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
@@ -13,9 +14,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from bot.cases.applications import BANGKOK, stage_book
+from bot.cases.thaidate import format_thai_date
 from bot.db import db
 from bot.models import Officer
-from bot.cases.thaidate import format_thai_date
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -48,7 +49,8 @@ def load_officer() -> None:
 
 def safe_next(target: str | None) -> str:
     """Only a path inside the console (no other host) is a place to return to after login."""
-    parts = urlsplit(target or "")
+    target = target or ""
+    parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/console") or target.startswith("//"):
         return url_for("console.dashboard")
     return target
@@ -94,7 +96,7 @@ def thaitime(value: datetime | None) -> str:
     """A naive-UTC moment as Bangkok time: ``24 พ.ย. 2569 14:35 น.``"""
     if not value:
         return "–"
-    local = value.replace(tzinfo=timezone.utc).astimezone(BANGKOK)
+    local = value.replace(tzinfo=UTC).astimezone(BANGKOK)
     return f"{format_thai_date(local.date())} {local:%H:%M} น."
 
 

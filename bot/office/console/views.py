@@ -6,19 +6,37 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
-from bot.office.aliases import AliasError, add_alias, dismiss_query, unmatched_queries
 from bot.cases.applications import ApplicationError, stage_book, timeline_of, today_in_thailand
-from bot.office.casework import (InvalidFields, add_application, failed_notifications, known_standards, linked_count,
-                          move_stage, next_stages, overdue_applications, search_applications, stage_counts)
+from bot.cases.provinces import provinces
+from bot.db import db
+from bot.models import OfficerQuestion
+from bot.office.aliases import AliasError, add_alias, dismiss_query, unmatched_queries
+from bot.office.casework import (
+    InvalidFields,
+    add_application,
+    failed_notifications,
+    known_standards,
+    linked_count,
+    move_stage,
+    next_stages,
+    overdue_applications,
+    search_applications,
+    stage_counts,
+)
 from bot.office.console.base import bp, login_required, safe_next
 from bot.office.console.forms import AliasForm, AnswerForm, ApplicationForm, ImportForm, LoginForm, PostForm, StageForm
 from bot.office.csv_import import HEADERS, CsvImportError, import_applications
-from bot.db import db
-from bot.models import OfficerQuestion
 from bot.office.officers import application_for, authenticate
-from bot.cases.provinces import provinces
-from bot.office.questions import (QuestionError, answer_question, askers_applications, close_question, handles,
-                           pending_count, pending_questions, scope_of)
+from bot.office.questions import (
+    QuestionError,
+    answer_question,
+    askers_applications,
+    close_question,
+    handles,
+    pending_count,
+    pending_questions,
+    scope_of,
+)
 
 PER_PAGE = 50
 
@@ -31,7 +49,7 @@ def login():
         return redirect(url_for("console.dashboard"))
     status = 200
     if form.validate_on_submit():
-        officer, outcome = authenticate(db.session, form.username.data, form.password.data,
+        officer, outcome = authenticate(db.session(), form.username.data, form.password.data,
                                         request.remote_addr or "?")
         db.session.commit()
         if officer is not None:
@@ -61,11 +79,11 @@ def logout():
 @login_required
 def dashboard():
     today = today_in_thailand()
-    counts = stage_counts(db.session, g.officer)
+    counts = stage_counts(db.session(), g.officer)
     return render_template("console/dashboard.html", counts=counts, total=sum(n for _, n in counts),
-                           overdue=overdue_applications(db.session, g.officer, today),
-                           failed=failed_notifications(db.session, g.officer), today=today,
-                           questions=pending_count(db.session, scope_of(g.officer)))
+                           overdue=overdue_applications(db.session(), g.officer, today),
+                           failed=failed_notifications(db.session(), g.officer), today=today,
+                           questions=pending_count(db.session(), scope_of(g.officer)))
 
 
 @bp.get("/applications")
@@ -82,7 +100,7 @@ def applications():
     except ValueError:
         page = 1
     overdue = args.get("overdue") == "1"
-    listing = search_applications(db.session, g.officer, q=args.get("q", ""), stage=stage, overdue=overdue,
+    listing = search_applications(db.session(), g.officer, q=args.get("q", ""), stage=stage, overdue=overdue,
                                   sort=sort, descending=descending, page=page, per_page=PER_PAGE)
     params = {"q": args.get("q", ""), "stage": stage, "overdue": "1" if overdue else "", "sort": sort,
               "order": "desc" if descending else "asc"}
@@ -104,13 +122,13 @@ def change_stage(number: str):
     if not form.validate_on_submit():
         return _detail(found, form), 400
     try:
-        move_stage(db.session, g.officer, found.number, form.stage.data, form.note.data or "",
+        move_stage(db.session(), g.officer, found.number, form.stage.data, form.note.data or "",
                    form.note_public.data)
     except ApplicationError as exc:
         db.session.rollback()
         form.stage.errors = [str(exc)]
         return _detail(_application_or_abort(number), form), 409 if exc.code == "not_allowed" else 400
-    followers = linked_count(db.session, found)
+    followers = linked_count(db.session(), found)
     db.session.commit()
     label = stage_book()[form.stage.data].label_th
     flash(f"เปลี่ยนขั้นตอนเป็น \"{label}\" แล้ว" + (f" และส่งแจ้งเตือนทาง LINE ถึงผู้ติดตาม {followers} คน"
@@ -120,7 +138,7 @@ def change_stage(number: str):
 
 def _application_or_abort(number: str):
     try:
-        return application_for(db.session, g.officer, number)
+        return application_for(db.session(), g.officer, number)
     except ApplicationError as exc:
         abort(403 if exc.code == "forbidden" else 404)
 
@@ -133,7 +151,7 @@ def _stage_form(found) -> StageForm:
 
 def _detail(found, form: StageForm):
     return render_template("console/application.html", app=found, form=form, timeline=timeline_of(found),
-                           followers=linked_count(db.session, found), book=stage_book(),
+                           followers=linked_count(db.session(), found), book=stage_book(),
                            standard_name=known_standards().get(found.standard_number or -1))
 
 
@@ -151,7 +169,7 @@ def new_application():
                                ("number", "applicant_name", "phone", "province", "product", "standard_number",
                                 "submitted_on")}
         try:
-            created = add_application(db.session, g.officer, raw)
+            created = add_application(db.session(), g.officer, raw)
             db.session.commit()
         except InvalidFields as exc:
             db.session.rollback()
@@ -180,11 +198,11 @@ def import_csv():
     status = 200
     if form.validate_on_submit():
         try:
-            created = import_applications(db.session, g.officer, form.file.data.read())
+            created = import_applications(db.session(), g.officer, form.file.data.read())
             db.session.commit()
         except CsvImportError as exc:
             db.session.rollback()
-            flash(f"ไม่ได้นำเข้าเลย เพราะ{str(exc)} — กรุณาแก้แล้วนำเข้าใหม่ทั้งไฟล์", "error")
+            flash(f"ไม่ได้นำเข้าเลย เพราะ{exc!s} — กรุณาแก้แล้วนำเข้าใหม่ทั้งไฟล์", "error")
             status = 422
         else:
             flash(f"นำเข้าคำขอ {len(created)} รายการแล้ว", "success")
@@ -203,7 +221,7 @@ def unmatched():
 
 def _unmatched_page(form: AliasForm, status: int = 200):
     standards = sorted(known_standards().items())
-    return render_template("console/unmatched.html", queries=unmatched_queries(db.session), form=form,
+    return render_template("console/unmatched.html", queries=unmatched_queries(db.session()), form=form,
                            standards=standards, dismiss=PostForm()), status
 
 
@@ -215,7 +233,7 @@ def add_unmatched_alias():
         return _unmatched_page(form, 400)
     query_id = int(form.query_id.data) if (form.query_id.data or "").isdigit() else None
     try:
-        alias = add_alias(db.session, g.officer, form.alias.data, form.standard_number.data, query_id)
+        alias = add_alias(db.session(), g.officer, form.alias.data, form.standard_number.data, query_id)
         db.session.commit()
     except AliasError as exc:
         db.session.rollback()
@@ -228,7 +246,7 @@ def add_unmatched_alias():
 @bp.post("/unmatched/<int:query_id>/dismiss")
 @login_required
 def dismiss_unmatched(query_id: int):
-    if dismiss_query(db.session, query_id):
+    if dismiss_query(db.session(), query_id):
         db.session.commit()
         flash("ซ่อนคำถามนี้แล้ว", "info")
     return redirect(url_for("console.unmatched"))
@@ -244,9 +262,9 @@ def questions():
 def _questions_page(form: AnswerForm, failed_id: int | None = None, status: int = 200):
     """The pending questions this officer handles, oldest first; ``failed_id``'s form shows ``form``'s errors."""
     scope = scope_of(g.officer)
-    listing = pending_questions(db.session, scope)
-    return render_template("console/questions.html", questions=listing, total=pending_count(db.session, scope),
-                           linked=askers_applications(db.session, listing, g.officer), form=form,
+    listing = pending_questions(db.session(), scope)
+    return render_template("console/questions.html", questions=listing, total=pending_count(db.session(), scope),
+                           linked=askers_applications(db.session(), listing, g.officer), form=form,
                            failed_id=failed_id, close=PostForm()), status
 
 
@@ -258,7 +276,7 @@ def answer(question_id: int):
     if not form.validate_on_submit():
         return _questions_page(form, question_id, 400)
     try:
-        answer_question(db.session, question, g.officer, form.answer.data)
+        answer_question(db.session(), question, g.officer, form.answer.data)
     except QuestionError as exc:
         return _refused(exc, form, question_id)
     db.session.commit()
@@ -271,7 +289,7 @@ def answer(question_id: int):
 def close(question_id: int):
     question = _question_or_abort(question_id)
     try:
-        close_question(db.session, question, g.officer)
+        close_question(db.session(), question, g.officer)
     except QuestionError as exc:
         return _refused(exc, AnswerForm(), question_id)
     db.session.commit()
