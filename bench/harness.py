@@ -7,15 +7,14 @@ import os
 import signal
 import subprocess
 import threading
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
-import psycopg
 from werkzeug import Request
 from werkzeug.serving import make_server
 
 from bot.simulator.fake_line import FakeLine
+from tests.pg import throwaway_database
 
 SECRET, TOKEN = "bench-secret", "bench-token"
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -35,17 +34,9 @@ def fake_line_server() -> Iterator[tuple[FakeLine, str]]:
         server.shutdown()
 
 
-@contextmanager
-def bench_database() -> Iterator[str]:
+def bench_database() -> AbstractContextManager[str]:
     """A new, empty PostgreSQL database, dropped afterwards; yields its URL."""
-    name = f"tcps_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return throwaway_database(ADMIN_URL, "tcps_bench")
 
 
 def app_env(db_url: str, line_url: str) -> dict[str, str]:

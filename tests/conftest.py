@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from bot.db import db
 from bot.simulator.fake_line import FakeLine
+from tests.pg import throwaway_database
 
 CHANNEL_SECRET = "channel_secret"  # LINE's own test secret, used in its published vectors
 ACCESS_TOKEN = "test-access-token"
@@ -93,20 +93,14 @@ def sqlite_template(tmp_path_factory) -> Path:
 @contextmanager
 def temporary_postgres(prefix: str = "tcps_test") -> Iterator[str]:
     """A throw-away PostgreSQL database URL; fails (not skips) in CI if the server is unreachable."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
-        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=5).close()
     except psycopg.OperationalError as exc:
         if IN_CI:
             pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is required in CI: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database(PG_ADMIN_URL, prefix) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

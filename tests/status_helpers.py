@@ -78,7 +78,7 @@ def card_text(message: dict[str, Any]) -> str:
     return "\n".join(flex_texts(message["contents"]))
 
 
-def quick_reply_data(message: dict[str, Any]) -> list[str]:
+def quick_data(message: dict[str, Any]) -> list[str]:
     """Postback data (or message text) of each quick-reply button."""
     items = message.get("quickReply", {}).get("items", [])
     return [i["action"].get("data") or i["action"].get("text") for i in items]

@@ -22,15 +22,15 @@ from bot.line.messages import MAX_LABEL, clip
 from bot.line.richmenu_image import draw_rich_menu, load_richmenu_spec
 
 
-class RichMenuSetupError(RuntimeError):
-    """LINE refused a step; the message names the step and LINE's answer."""
-
-
 @dataclass(frozen=True)
 class RichMenuSetup:
     menu_id: str
     image_bytes: int
     deleted: tuple[str, ...]
+
+
+class RichMenuSetupError(RuntimeError):
+    """LINE refused a step; the message names the step and LINE's answer."""
 
 
 def menu_object(spec: dict[str, Any]) -> dict[str, Any]:

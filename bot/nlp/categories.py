@@ -10,8 +10,6 @@ import yaml
 
 from bot.config import knowledge_file
 
-_KEY = re.compile(r"^[a-z][a-z_]*$")
-
 
 @dataclass(frozen=True)
 class Category:
@@ -26,6 +24,9 @@ class Category:
     def label(self, lang: str) -> str:
         """Display label in ``lang``."""
         return self.label_en if lang == "en" else self.label_th
+
+
+_KEY = re.compile(r"^[a-z][a-z_]*$")  # a category key: lowercase snake_case
 
 
 def categories_by_key() -> dict[str, Category]:

@@ -20,15 +20,18 @@ The year must lie in :data:`YEAR_MIN`..:data:`YEAR_MAX` (two-digit BE years,
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.nlp.normalize import normalize_text
 
 __all__ = [
     "YEAR_MAX",
     "YEAR_MIN",
+    "ApplicationMention",
     "canonical_application_number",
     "extract_application_number",
     "extract_last4",
+    "find_application_mentions",
     "find_application_numbers",
 ]
 
@@ -92,7 +95,22 @@ def _candidate(chain: str, before: str, after: str) -> str | None:
     return _canonical(*groups)
 
 
-def _scan(text: str) -> list[tuple[int, str]]:
+@dataclass(frozen=True)
+class ApplicationMention:
+    """One application number in a message: canonical, and as written (after normalisation)."""
+
+    number: str  # YY/NNNN
+    written: str  # "๖๗-๑๒" → "67-12"
+    start: int  # position in the normalised text
+
+    @property
+    def running(self) -> str:
+        """The running number's digits as written ("12" in "67-12")."""
+        return _GROUP.findall(self.written)[-1]
+
+
+def find_application_mentions(text: str) -> list[ApplicationMention]:
+    """Every application number in ``text``, in order (the same number may appear twice)."""
     prepared = _prepare(text)
     found = []
     for match in _CHAIN.finditer(prepared):
@@ -101,17 +119,13 @@ def _scan(text: str) -> list[tuple[int, str]]:
             continue  # "+66 ...", or the tail of a chain cut by other characters
         number = _candidate(match.group(), prepared[:start], prepared[match.end():])
         if number:
-            found.append((start, number))
+            found.append(ApplicationMention(number, match.group(), start))
     return found
 
 
 def find_application_numbers(text: str) -> list[str]:
     """All application numbers in ``text``, canonical, in order, without repeats."""
-    result: list[str] = []
-    for _, number in _scan(text):
-        if number not in result:
-            result.append(number)
-    return result
+    return list(dict.fromkeys(m.number for m in find_application_mentions(text)))
 
 
 def extract_application_number(text: str) -> str | None:
@@ -121,12 +135,12 @@ def extract_application_number(text: str) -> str | None:
     คำขอ, no.) wins; if none is marked that way the message is ambiguous
     and None is returned (use :func:`find_application_numbers` to ask).
     """
-    found = _scan(text)
-    distinct = {number for _, number in found}
+    found = find_application_mentions(text)
+    distinct = {m.number for m in found}
     if len(distinct) <= 1:
-        return found[0][1] if found else None
+        return found[0].number if found else None
     prepared = _prepare(text)
-    marked = [n for pos, n in found if _KEYWORD.search(prepared[max(0, pos - 16):pos])]
+    marked = [m.number for m in found if _KEYWORD.search(prepared[max(0, m.start - 16):m.start])]
     return marked[0] if len(set(marked)) == 1 else None
 
 

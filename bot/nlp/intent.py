@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 
 from bot.nlp.categories import Category, load_categories
 from bot.nlp.cues import Cues, IntentRules, blank_spans, load_intent_rules, phrase_pattern
+from bot.nlp.entities import ApplicationMention, extract_application_number, find_application_mentions
 from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
 from bot.nlp.lang import detect_language
 from bot.nlp.product_terms import load_product_terms
@@ -77,7 +78,6 @@ _CODE_PREFIXED = re.compile(
 )
 _FORM_WORDS = ("แบบ", "ฟอร์ม", "แบบฟอร์ม", "แบบคำขอ", "form")
 _CODE_BARE = re.compile(r"(?<![\d/])(\d{1,4})\s*[/\-–]\s*(2[45]\d{2})(?![\d/])")
-_APPLICATION = re.compile(r"(?<![\d/.])(\d{2})\s*[/\-–]\s*(\d{1,4})(?![\d/])")
 
 
 @dataclass(frozen=True)
@@ -111,26 +111,6 @@ def _find_code(text: str) -> _CodeRef | None:
     return None
 
 
-@dataclass(frozen=True)
-class _AppRef:
-    number: str  # canonical YY/NNNN
-    span: tuple[int, int]
-    full: bool  # written with a 4-digit running number
-    be_like: bool  # the running number looks like a B.E. year ("23/2549" is a standard code)
-
-
-def _find_application(text: str) -> _AppRef | None:
-    """An application number such as "67/0012", "๖๗-๐๐๑๒" or "67 / 12"."""
-    m = _APPLICATION.search(text)
-    if not m or int(m.group(2)) == 0:
-        return None
-    seq = m.group(2)
-    return _AppRef(
-        number=f"{m.group(1)}/{int(seq):04d}",
-        span=m.span(),
-        full=len(seq) == 4,
-        be_like=len(seq) == 4 and seq.startswith(("24", "25", "26")),
-    )
 
 
 # --- classifier -----------------------------------------------------------------------------
@@ -217,11 +197,17 @@ class IntentClassifier:
             return False
         return all(t in short for t in self._content(blank_spans(text, spans)))
 
-    def _plain_application(self, text: str, app: _AppRef) -> bool:
-        """An application number without a status cue: "67/0012", or "68/12" as the whole message."""
-        if app.be_like:
-            return False
-        return app.full or not self._content(blank_spans(text, [app.span]))
+    def _plain_application(self, text: str, mentions: list[ApplicationMention]) -> bool:
+        """Application numbers without a status cue: "67/0012", or "68/12" as the whole message."""
+        running = [m.running for m in mentions]
+        if any(len(r) == 4 and r.startswith(("24", "25", "26")) for r in running):
+            return False  # "60/2549" reads as a standard code and its year
+        if all(len(r) == 4 for r in running):
+            return True
+        rest = text
+        for mention in mentions:
+            rest = rest.replace(mention.written, " ")
+        return not self._content(rest)
 
     def _find_product(self, tokens: list[str], text: str) -> _Product | None:
         """Longest standard name/alias in ``tokens`` (exact, then fuzzy), else a product word."""
@@ -310,12 +296,14 @@ class IntentClassifier:
                 return IntentResult(news, 0.9, lang, self._named_category(text))
 
         code = _find_code(text)
-        app = _find_application(text)
+        mentions = find_application_mentions(text)
         status_cue = cues["status"].fires(text)
         if code and code.prefixed:
             return IntentResult("standard_lookup", 0.95, lang, _code_entities(code))
-        if app and (status_cue or self._plain_application(text, app)):
-            return IntentResult("status", 0.95, lang, {"application_number": app.number})
+        if status_cue and code is not None or mentions and (status_cue or self._plain_application(text, mentions)):
+            # One parser for the whole bot: several different numbers without a marked one name none.
+            number = extract_application_number(text)
+            return IntentResult("status", 0.95, lang, {"application_number": number} if number else {})
         if code:
             return IntentResult("standard_lookup", 0.85, lang, _code_entities(code))
         if status_cue:

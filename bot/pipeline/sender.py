@@ -40,13 +40,15 @@ class Gateway(Protocol):
 
 @dataclass(frozen=True)
 class SenderSettings:
-    max_attempts: int = 8
-    backoff_seconds: float = 2.0
-    backoff_cap_seconds: float = 600.0
-    lease_seconds: float = 60.0
-    reply_token_max_age_seconds: float = 50.0
-    concurrency: int = 4
-    timeout_seconds: float = 10.0  # of one LINE API call
+    """How the sender retries and leases; the values (and their defaults) come only from the config."""
+
+    max_attempts: int
+    backoff_seconds: float
+    backoff_cap_seconds: float
+    lease_seconds: float
+    reply_token_max_age_seconds: float
+    concurrency: int
+    timeout_seconds: float  # of one LINE API call
 
     @classmethod
     def from_config(cls, config: Any) -> SenderSettings:
@@ -56,7 +58,7 @@ class SenderSettings:
             backoff_cap_seconds=config["SEND_BACKOFF_CAP_SECONDS"],
             lease_seconds=config["SEND_LEASE_SECONDS"],
             reply_token_max_age_seconds=config["REPLY_TOKEN_MAX_AGE_SECONDS"],
-            concurrency=max(1, int(config.get("SEND_CONCURRENCY", 4))),
+            concurrency=max(1, int(config["SEND_CONCURRENCY"])),
             timeout_seconds=config["LINE_TIMEOUT_SECONDS"],
         )
 

@@ -1,5 +1,10 @@
 """Application service: creation with hashed personal data, stage changes with history and pushes."""
+import json
+import shutil
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +15,7 @@ from bot.cases.applications import (
     change_stage,
     create_application,
     find_application,
+    init_app,
     last4_matches,
     timeline_of,
 )
@@ -83,3 +89,57 @@ def test_timeline_counts_working_days(db_app):
         application = create_application(db.session, NEW)
         timeline = timeline_of(application, date(2026, 11, 9))
         assert timeline.used_days == 5 and timeline.remaining_days == 44
+
+
+STAGE_CHANGE_SCRIPT = """
+import json, sys
+from datetime import date
+from app import create_app
+from bot.cases.applications import NewApplication, change_stage, create_application
+from bot.db import db
+from bot.models import ApplicationLink, LineUser, OutboundMessage
+
+app = create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": sys.argv[1]})
+with app.app_context():
+    application = create_application(db.session, NewApplication(
+        number="67/0012", applicant_name="กลุ่ม", phone="0812345678", province="เชียงใหม่",
+        product="น้ำพริกแกง", standard_number=129, submitted_on=date(2026, 11, 2)))
+    user = LineUser(line_user_id="U" + "1" * 32)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(ApplicationLink(application_id=application.id, line_user_id=user.id))
+    change_stage(db.session, application, "doc_check", on=date(2026, 11, 3))
+    db.session.commit()
+    print(json.dumps([m.messages for m in db.session.query(OutboundMessage)]))
+"""
+
+
+def test_a_script_that_only_uses_the_applications_module_pushes_the_status_card(sqlite_template, tmp_path):
+    """The stage-change card is wired by create_app, not by importing the status handler first."""
+    database = tmp_path / "script.sqlite3"
+    shutil.copy(sqlite_template, database)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", STAGE_CHANGE_SCRIPT, f"sqlite:///{database}"], cwd=root,
+                          capture_output=True, text=True, timeout=120, check=True)
+    [messages] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [m["type"] for m in messages] == ["text", "flex"]
+    assert "67/0012" in messages[1]["altText"]
+
+
+def test_the_stage_change_message_is_what_create_app_installed(db_app):
+    """`applications.init_app` decides what a stage change says (here: a stand-in builder)."""
+    installed = db_app.extensions["tcps_stage_messages"]
+    init_app(db_app, lambda application, event, lang: [{"type": "text", "text": f"{lang}:{event.to_stage}"}])
+    try:
+        with db_app.app_context():
+            application = create_application(db.session, NEW)
+            user = LineUser(line_user_id="U" + "2" * 32, language="en")
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(ApplicationLink(application_id=application.id, line_user_id=user.id))
+            change_stage(db.session, application, "doc_check")
+            db.session.commit()
+            [push] = db.session.execute(select(OutboundMessage)).scalars().all()
+            assert push.messages == [{"type": "text", "text": "en:doc_check"}]
+    finally:
+        init_app(db_app, installed)

@@ -13,7 +13,7 @@ from bot.knowledge.replies import phrase
 from bot.line.gateway import validate_messages
 from bot.models import Standard
 from tests.helpers import drain, say
-from tests.status_helpers import ANSWER, card_text, days_ago, link_user, new_application, new_user, quick_reply_data
+from tests.status_helpers import ANSWER, card_text, days_ago, link_user, new_application, new_user, quick_data
 
 _THAI_DATE = re.compile(r"(\d{1,2}) (" + "|".join(re.escape(m) for m in MONTHS_TH_SHORT) + r") (\d{4})")
 
@@ -162,7 +162,7 @@ def test_stage_change_pushes_the_same_card(db_app, fake_line):
     # The card pushed is the card shown in the chat.
     shown = say(db_app, fake_line, thai, "เช็คสถานะ")[0]
     assert card_text(shown) == card_text(th_messages[1])
-    assert quick_reply_data(shown) and "quickReply" not in th_messages[1]
+    assert quick_data(shown) and "quickReply" not in th_messages[1]
 
 
 def test_carousel_is_cut_before_it_gets_too_big(db_app, fake_line, monkeypatch):

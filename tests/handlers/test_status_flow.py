@@ -11,15 +11,7 @@ from bot.knowledge.replies import phrase
 from bot.line.gateway import validate_messages
 from bot.models import ConversationState, LineUser, VerificationAttempt
 from tests.helpers import say, tap
-from tests.status_helpers import (
-    ANSWER,
-    card_text,
-    link_user,
-    linked_numbers,
-    new_application,
-    new_user,
-    quick_reply_data,
-)
+from tests.status_helpers import ANSWER, card_text, link_user, linked_numbers, new_application, new_user, quick_data
 
 
 def _state(app, user_id):
@@ -50,7 +42,7 @@ def test_linked_user_sees_the_card_without_verifying(db_app, fake_line):
         text = card_text(card)
         for expected in ("น้ำพริกแกง", "มผช. 129/2546 น้ำพริกแกง", "สอจ.เชียงใหม่", "ยื่นคำขอแล้ว"):
             assert expected in text
-        assert quick_reply_data(card) == ["action=status_other", "action=status_unlink_ask"]
+        assert quick_data(card) == ["action=status_other", "action=status_unlink_ask"]
     assert _attempts(db_app, user) == [] and _state(db_app, user) is None
 
 
@@ -103,7 +95,7 @@ def test_ask_number_then_answer_then_linked(db_app, fake_line, typed):
     user = new_user()
     first = say(db_app, fake_line, user, "เช็คสถานะ")
     assert first[0]["text"] == phrase("status_ask_number", "th")
-    assert quick_reply_data(first[0]) == ["ยกเลิก"]
+    assert quick_data(first[0]) == ["ยกเลิก"]
     assert say(db_app, fake_line, user, typed)[0]["text"] == phrase("status_ask_answer", "th", number="67/0012")
     reply = say(db_app, fake_line, user, "เบอร์ลงท้าย 5678 ค่ะ")
     assert reply[1]["type"] == "flex" and linked_numbers(db_app, user) == ["67/0012"]

@@ -23,7 +23,7 @@ from tests.status_helpers import (
     linked_numbers,
     new_application,
     new_user,
-    quick_reply_data,
+    quick_data,
 )
 
 
@@ -135,7 +135,7 @@ def test_unlink_one_application_with_confirmation(db_app, fake_line):
     link_user(db_app, user, "67/0012")
     ask = say(db_app, fake_line, user, "ยกเลิกการผูกบัญชี")
     assert ask[0]["text"] == phrase("status_unlink_confirm_one", "th", number="67/0012", product="น้ำพริกแกง")
-    confirm, keep = quick_reply_data(ask[0])
+    confirm, keep = quick_data(ask[0])
     assert tap(db_app, fake_line, user, keep)[0]["text"] == phrase("status_unlink_kept", "th")
     assert linked_numbers(db_app, user) == ["67/0012"]
     assert tap(db_app, fake_line, user, confirm)[0]["text"] == phrase("status_unlinked", "th", numbers="67/0012")
@@ -154,7 +154,7 @@ def test_unlink_when_several_choose_one_or_all(db_app, fake_line):
         link_user(db_app, user, number)
     link_user(db_app, neighbour, "67/0012")
     ask = tap(db_app, fake_line, user, "action=status_unlink_ask")
-    data = quick_reply_data(ask[0])
+    data = quick_data(ask[0])
     assert data == ["action=status_unlink&n=67%2F0014", "action=status_unlink&n=67%2F0013",
                     "action=status_unlink&n=67%2F0012", "action=status_unlink&n=all", "action=status_unlink_keep"]
     assert all(len(i["action"]["label"]) <= 20 for i in ask[0]["quickReply"]["items"])

@@ -4,6 +4,7 @@ import pytest
 import yaml
 
 from bot.nlp.categories import load_categories
+from bot.nlp.entities import extract_application_number
 from bot.nlp.intent import INTENTS, IntentClassifier, IntentResult, classify, load_intent_rules
 
 # Examples here are separate from tests/data/intent_dev.tsv (the benchmark set).
@@ -252,3 +253,17 @@ def test_cue_words_live_in_the_yaml():
 def test_module_level_classify():
     result = classify("สวัสดีค่ะ")
     assert result == IntentResult("greeting", result.confidence, "th", {})
+
+
+@pytest.mark.parametrize("text", [
+    "สถานะ 66/0001 กับ 67/0002",  # two numbers, none marked: neither is chosen
+    "คำขอเลขที่ 67/0012 กับ 66/0001 ค่ะ",  # the marked one
+    "คำขอเลขที่ ๖๗/๐๐๑๒ ถึงไหนแล้ว",
+    "67-12",
+    "เช็คสถานะ 2567/12 หน่อยค่ะ",
+    "ปี 67-68 ขอสถานะคำขอ",  # a year range is not an application number
+])
+def test_the_classifier_and_the_status_flow_read_the_same_application_number(classifier, text):
+    result = classifier.classify(text)
+    assert result.intent == "status"
+    assert result.entities.get("application_number") == extract_application_number(text)

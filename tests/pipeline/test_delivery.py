@@ -106,27 +106,20 @@ def test_timeouts_are_retried_and_push_is_never_duplicated(db_app, fake_line):
     assert len(fake_line.messages_for(USER)) == 1
 
 
-def test_monthly_quota_fails_at_once_without_retries(db_app, fake_line):
-    fake_line.fail(429, "You have reached your monthly limit.", path="/push", times=10)
-    with db_app.app_context():
-        enqueue_push(db.session, USER, [{"type": "text", "text": "ประกาศ"}], purpose="test")
-        db.session.commit()
-    drain(db_app)
-    [row] = outbox(db_app)
-    assert (row.status, row.error_kind, row.attempts) == ("failed", "quota", 1)
-    assert "monthly limit" in row.last_error
-
-
-def test_retries_stop_at_the_limit_and_keep_the_error(db_app, fake_line):
+@pytest.mark.parametrize(("status", "body", "kind", "attempts", "error"), [
+    (429, "You have reached your monthly limit.", "quota", 1, "monthly limit"),  # at once, no retries
+    (500, "Internal server error", "exhausted", 3, "500"),  # retries stop at SEND_MAX_ATTEMPTS
+])
+def test_failures_are_kept_with_their_error(db_app, fake_line, status, body, kind, attempts, error):
     db_app.config["SEND_MAX_ATTEMPTS"] = 3
-    fake_line.fail(500, "Internal server error", path="/push", times=100)
+    fake_line.fail(status, body, path="/push", times=100)
     with db_app.app_context():
         enqueue_push(db.session, USER, [{"type": "text", "text": "ประกาศ"}], purpose="test")
         db.session.commit()
     drain(db_app)
     [row] = outbox(db_app)
-    assert (row.status, row.error_kind, row.attempts) == ("failed", "exhausted", 3)
-    assert "500" in row.last_error
+    assert (row.status, row.error_kind, row.attempts) == ("failed", kind, attempts)
+    assert error in row.last_error
 
 
 def test_backoff_schedules_the_next_attempt_later(db_app, fake_line):
