@@ -19,6 +19,7 @@ from bot.cases.applications import BANGKOK, stage_book, timeline_of, today_in_th
 from bot.cases.thaidate import format_thai_date, format_thai_date_en
 from bot.cases.timeline import ProgressStatus, ProgressStep, Timeline
 from bot.knowledge.replies import phrase
+from bot.line import flex
 from bot.line import messages as m
 from bot.models import Application, ApplicationEvent, Standard
 from bot.nlp.knowledge import current_standards
@@ -92,13 +93,12 @@ def _label(stage: Any, lang: str) -> str:
 
 
 # ---- Flex pieces ---------------------------------------------------------------------------------------
-def _text(body: str, **style: Any) -> dict[str, Any]:
-    return {"type": "text", "text": body, "wrap": True, "size": "sm", "color": TEXT, **style}
+def _text(body: str, **style: Any) -> flex.Component:
+    return flex.text(body, **{"size": "sm", "color": TEXT, **style})
 
 
-def _row(label: str, value: str) -> dict[str, Any]:
-    return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
-        _text(label, color=GREY, flex=3), _text(value, flex=7)]}
+def _row(label: str, value: str) -> flex.Component:
+    return flex.row(label, value, label_flex=3, value_flex=7, label_color=GREY, color=TEXT)
 
 
 def _notice(body: str, color: str) -> dict[str, Any]:

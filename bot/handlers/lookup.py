@@ -12,6 +12,7 @@ from bot.config import tisi_standard_list_url
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
+from bot.line import flex
 from bot.line import messages as m
 from bot.nlp.categories import categories_by_key
 from bot.nlp.codes import parse_standard_ref
@@ -22,7 +23,6 @@ FLOW = "lookup"
 ROWS_PER_BUBBLE = 10
 UNSURE = 0.5  # in the lookup flow, a text without a number this confidently about something else is routed
 HEADER_COLOUR = "#0F5A4A"
-MUTED = "#5C6A72"
 # A message holding exactly one number (and maybe a year): "129", "เลข 129 ค่ะ", "129/2546 ครับ".
 _ONE_NUMBER = re.compile(r"^\D*?(\d{1,4})(?:\s*[/\-–]\s*(\d{4}))?\D*$")
 
@@ -142,15 +142,15 @@ def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
 
 def standard_bubble(standard: StandardRecord, found: list[StandardRecord], lang: str) -> dict[str, Any]:
     """A Flex bubble: code, name, category, what it covers, edition history, source and TISI list links."""
-    rows: list[dict[str, Any]] = [_text(standard.name, weight="bold", size="lg")]
+    rows: list[flex.Component] = [flex.text(standard.name, weight="bold", size="lg")]
     english = _english_name(standard.number) if lang == "en" else None
     if english:
-        rows.append(_row(phrase("lookup_label_name_en", lang), english))
-    rows.append(_row(phrase("lookup_label_category", lang), category_label(standard.category, lang)))
+        rows.append(flex.row(phrase("lookup_label_name_en", lang), english))
+    rows.append(flex.row(phrase("lookup_label_category", lang), category_label(standard.category, lang)))
     covers = ", ".join(standard.keywords) or phrase("lookup_covers_unknown", lang)
-    rows.append(_row(phrase("lookup_label_covers", lang), covers))
+    rows.append(flex.row(phrase("lookup_label_covers", lang), covers))
     rows.append({"type": "separator", "margin": "md"})
-    rows.append(_text(phrase("lookup_label_editions", lang), size="sm", color=MUTED, margin="md"))
+    rows.append(flex.text(phrase("lookup_label_editions", lang), size="sm", color=flex.MUTED, margin="md"))
     for edition in reversed(found):
         name = f" {edition.name}" if edition.name != standard.name else ""
         if edition.is_current and edition.year == standard.year:
@@ -158,21 +158,14 @@ def standard_bubble(standard: StandardRecord, found: list[StandardRecord], lang:
         else:
             line = phrase("lookup_edition_old", lang, code=display_code(edition.code, lang), name=name,
                           current=display_code(edition.superseded_by or standard.code, lang))
-        rows.append(_text("• " + line, size="sm"))
-    rows.append(_text(phrase("lookup_partial_note", lang), size="xxs", color=MUTED, margin="md"))
+        rows.append(flex.text("• " + line, size="sm"))
+    rows.append(flex.text(phrase("lookup_partial_note", lang), size="xxs", color=flex.MUTED, margin="md"))
     buttons = [m.link(phrase("lookup_button_source", lang), standard.source)] if standard.source.startswith("http") else []
     buttons.append(m.link(phrase("lookup_button_tisi_list", lang), tisi_standard_list_url()))
-    return {
-        "type": "bubble",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": HEADER_COLOUR, "contents": [
-            _text(phrase("lookup_header", lang), size="xs", color="#D6EDE6"),
-            _text(display_code(standard.code, lang), weight="bold", size="xl", color="#FFFFFF"),
-        ]},
-        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": rows},
-        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
-            {"type": "button", "style": "link", "height": "sm", "action": action} for action in buttons
-        ]},
-    }
+    header = flex.box([flex.text(phrase("lookup_header", lang), size="xs", color="#D6EDE6"),
+                       flex.text(display_code(standard.code, lang), weight="bold", size="xl", color="#FFFFFF")],
+                      backgroundColor=HEADER_COLOUR)
+    return flex.bubble(rows, header=header, footer=[flex.button(action) for action in buttons])
 
 
 def category_messages(lang: str, key: str) -> list[m.Message]:
@@ -197,23 +190,15 @@ def _category_bubble(lang: str, label: str, count: int, page: list[StandardRecor
     title = phrase("lookup_category_title", lang, label=label)
     if pages > 1:
         title += " " + phrase("lookup_category_page", lang, page=number, pages=pages)
-    rows = [{
-        "type": "box", "layout": "horizontal", "spacing": "md", "paddingAll": "sm",
-        "action": m.postback(s.name, f"action=lookup&n={s.number}", display_code(s.code, lang)),
-        "contents": [_text(display_code(s.code, lang), size="xs", color=MUTED, flex=3), _text(s.name, size="sm", flex=5)],
-    } for s in page]
-    return {
-        "type": "bubble",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": HEADER_COLOUR, "contents": [
-            _text(title, weight="bold", size="md", color="#FFFFFF"),
-            _text(phrase("lookup_category_count", lang, count=count), size="xs", color="#D6EDE6"),
-        ]},
-        "body": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": rows},
-        "footer": {"type": "box", "layout": "vertical", "contents": [
-            {"type": "button", "style": "link", "height": "sm",
-             "action": m.link(phrase("lookup_category_more", lang), url)},
-        ]},
-    }
+    rows = [flex.box([flex.text(display_code(s.code, lang), size="xs", color=flex.MUTED, flex=3),
+                      flex.text(s.name, size="sm", flex=5)], layout="horizontal", spacing="md", paddingAll="sm",
+                     action=m.postback(s.name, f"action=lookup&n={s.number}", display_code(s.code, lang)))
+            for s in page]
+    header = flex.box([flex.text(title, weight="bold", size="md", color="#FFFFFF"),
+                       flex.text(phrase("lookup_category_count", lang, count=count), size="xs", color="#D6EDE6")],
+                      backgroundColor=HEADER_COLOUR)
+    return flex.bubble(rows, header=header, spacing="xs",
+                       footer=[flex.button(m.link(phrase("lookup_category_more", lang), url))])
 
 
 def _one_number(text: str) -> tuple[int, int | None] | None:
@@ -232,13 +217,7 @@ def _english_name(number: int) -> str | None:
     return next((a.alias for a in get_brain().bundle.aliases if a.number == number and a.source == "english"), None)
 
 
-def _text(text: str, **style: Any) -> dict[str, Any]:
-    return {"type": "text", "text": text, "wrap": True, **style}
 
-
-def _row(label: str, value: str) -> dict[str, Any]:
-    return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
-        _text(label, size="sm", color=MUTED, flex=2), _text(value, size="sm", flex=5)]}
 
 
 STEPS: Steps = {"code": on_text}

@@ -53,7 +53,7 @@ def on_text(turn: Turn) -> Reply:
     # "ขอคุยกับเจ้าหน้าที่ได้ไหมคะ" again is not a question; "โทรกลับที่ … ได้ไหม ร้านอยู่…" is.
     just_asking = (turn.intent.intent == "officer"
                    and len(get_brain().classifier.leftover_words(text, "officer", "greeting", "thanks")) < MIN_WORDS)
-    if turn.intent.intent in ("greeting", "thanks") or just_asking or not questions.clean_text(text):
+    if turn.intent.intent in ("greeting", "thanks") or just_asking or not questions.clean_question(text):
         turn.enter(FLOW, "question", minutes=FLOW_MINUTES)
         return [m.text(phrase("officer_need_question", turn.lang))]
     turn.leave()

@@ -19,9 +19,11 @@ from bot.config import tisi_standard_list_url
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
+from bot.line import flex
 from bot.line import messages as m
 from bot.nlp.categories import categories_by_key
 from bot.nlp.faq import FaqDocument
+from bot.nlp.normalize import clean_text
 from bot.nlp.records import (
     CHOOSE,
     MATCH,
@@ -231,34 +233,30 @@ def _older_editions(record: StandardRecord) -> list[str]:
 def standard_bubble(record: StandardRecord, for_product: str | None, lang: str) -> dict[str, Any]:
     """One Flex card: code (current edition), name, category, scope, TISI list and source links,
     with a "choose this" button (``action=pick_standard``). Reusable for look-ups by code."""
-    body: list[dict[str, Any]] = []
+    body: list[flex.Component] = []
     if for_product:
-        body.append(_text(phrase("product_card_for", lang, product=_clip(for_product, 40)), size="xs",
-                          color="#888888"))
-    body.append(_text(record.code, size="sm", color="#1B7F3B", weight="bold"))
-    body.append(_text(record.name, size="lg", weight="bold"))
+        body.append(flex.text(phrase("product_card_for", lang, product=_clip(for_product, 40)), size="xs",
+                              color="#888888"))
+    body.append(flex.text(record.code, size="sm", color="#1B7F3B", weight="bold"))
+    body.append(flex.text(record.name, size="lg", weight="bold"))
     older = _older_editions(record)
     if older:
-        body.append(_text(phrase("product_card_edition", lang, older=", ".join(older)), size="xxs", color="#888888"))
-    body.append(_text(phrase("product_card_category", lang, category=_category_label(record.category, lang)),
-                      size="sm", color="#555555"))
-    body.append(_text(_scope_line(record, lang), size="sm"))
+        body.append(flex.text(phrase("product_card_edition", lang, older=", ".join(older)), size="xxs",
+                              color="#888888"))
+    body.append(flex.text(phrase("product_card_category", lang, category=_category_label(record.category, lang)),
+                          size="sm", color="#555555"))
+    body.append(flex.text(_scope_line(record, lang), size="sm"))
     if record.source:
-        body.append(_text(phrase("product_card_source", lang, source=_host(record.source)), size="xxs",
-                          color="#AAAAAA"))
-    footer: list[dict[str, Any]] = [
-        _button(m.postback(phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
-                           phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"),
-        _button(m.link(phrase("product_button_tisi_list", lang), tisi_standard_list_url()), "link"),
+        body.append(flex.text(phrase("product_card_source", lang, source=_host(record.source)), size="xxs",
+                              color="#AAAAAA"))
+    footer = [
+        flex.button(m.postback(phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
+                               phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"),
+        flex.button(m.link(phrase("product_button_tisi_list", lang), tisi_standard_list_url())),
     ]
     if record.source.startswith(("https://", "http://")) and record.source != tisi_standard_list_url():
-        footer.append(_button(m.link(phrase("product_button_source", lang), record.source), "link"))
-    return {
-        "type": "bubble",
-        "size": "kilo",
-        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
-        "footer": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": footer},
-    }
+        footer.append(flex.button(m.link(phrase("product_button_source", lang), record.source)))
+    return flex.bubble(body, footer=footer, size="kilo", footer_spacing="xs")
 
 
 def _scope_line(record: StandardRecord, lang: str) -> str:
@@ -270,14 +268,6 @@ def _scope_line(record: StandardRecord, lang: str) -> str:
     if examples:
         return phrase("product_card_examples", lang, examples=_clip(", ".join(examples[:6]), MAX_SCOPE_CHARS))
     return phrase("product_card_scope_unknown", lang)
-
-
-def _text(value: str, **style: str) -> dict[str, Any]:
-    return {"type": "text", "text": value, "wrap": True, **style}
-
-
-def _button(action: m.Action, style: str) -> dict[str, Any]:
-    return {"type": "button", "style": style, "height": "sm", "action": action}
 
 
 def _host(url: str) -> str:
@@ -324,8 +314,7 @@ def _products(parts: list[ProductMatch]) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return m.clip(clean_text(text, len(text)), limit)
 
 
 def _normalized(text: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.nlp.codes import format_code, parse_code_cell
-from bot.nlp.normalize import to_arabic_digits
+from bot.nlp.normalize import decode_text, to_arabic_digits
 
 HEADER_SEARCH_ROWS = 15
 
@@ -113,11 +113,9 @@ def _rows_from_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    text = decode_text(data)
+    if text is not None:
+        return text
     raise StandardsFileError(None, "อ่านรหัสอักขระของไฟล์ไม่ได้ (ใช้ UTF-8 หรือ TIS-620)",
                              "unknown text encoding (use UTF-8 or TIS-620)")
 

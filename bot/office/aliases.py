@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from bot.db import utcnow
 from bot.knowledge.store import bump_knowledge_version
 from bot.models import Officer, StandardAlias, UnmatchedQuery
-from bot.office.casework import clean_text, known_standards
+from bot.nlp.normalize import clean_text
+from bot.office.casework import known_standards
 from bot.office.unmatched import LOW_CONFIDENCE, NONE_FITS, NOT_COMMUNITY, NOT_IN_KNOWLEDGE
 
 PRODUCT_KINDS = (NOT_IN_KNOWLEDGE, LOW_CONFIDENCE, NOT_COMMUNITY, NONE_FITS)

@@ -4,7 +4,6 @@ an application (never with the full phone number)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,13 +28,12 @@ from bot.cases.timeline import Stage, Timeline
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer, OutboundMessage
 from bot.nlp.entities import canonical_application_number
 from bot.nlp.knowledge import current_standards
-from bot.nlp.normalize import to_arabic_digits
+from bot.nlp.normalize import clean_text, to_arabic_digits
 from bot.office.officers import application_for, in_scope, may_manage
 
 FIELDS = ("number", "applicant_name", "phone", "province", "product", "standard_number", "submitted_on")
 MAX_NOTE = 1000
 EARLIEST_SUBMISSION = date(2012, 1, 1)  # พ.ศ. 2555, the earliest year an application number can carry
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
 class InvalidFields(ApplicationError):
@@ -49,13 +47,6 @@ class InvalidFields(ApplicationError):
 def known_standards() -> dict[int, str]:
     """Standard number → the name of its current edition (knowledge/standards.csv)."""
     return {number: record.name for number, record in current_standards().items()}
-
-
-def clean_text(value: Any, limit: int) -> str:
-    """A single-line text field: NFC, no control or zero-width characters, spaces squeezed, clipped."""
-    text = unicodedata.normalize("NFC", str(value if value is not None else ""))
-    text = _CONTROL.sub("", text)
-    return " ".join(text.split())[:limit]
 
 
 def parse_date(value: Any) -> date:
@@ -168,7 +159,7 @@ def move_stage(session: Session, officer: Officer, number: str, stage: Any, note
         raise InvalidFields({"stage": "ต้องระบุขั้นตอน / required"})
     if note is not None and not isinstance(note, str):
         raise InvalidFields({"note": "ต้องเป็นข้อความ / must be text"})
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", note or "")).strip()
+    text = clean_text(note or "", MAX_NOTE + 1, one_line=False)
     if len(text) > MAX_NOTE:
         raise InvalidFields({"note": f"ยาวเกิน {MAX_NOTE} ตัวอักษร / longer than {MAX_NOTE} characters"})
     change_stage(session, application, stage, officer=officer, note=text, note_public=bool(note_public))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.applications import ApplicationError
 from bot.models import Application, Officer
+from bot.nlp.normalize import decode_text
 from bot.office.casework import FIELDS, InvalidFields, add_application
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -49,12 +50,10 @@ class CsvImportError(ValueError):
 def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise CsvImportError(None, f"ไฟล์ใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB / file too large")
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CsvImportError(None, "อ่านไฟล์ไม่ได้ กรุณาบันทึกจาก Excel เป็น \"CSV UTF-8\" / save the file as CSV UTF-8")
+    text = decode_text(data)
+    if text is None:
+        raise CsvImportError(None, "อ่านไฟล์ไม่ได้ กรุณาบันทึกจาก Excel เป็น \"CSV UTF-8\" / save the file as CSV UTF-8")
+    return text
 
 
 def _columns(header: list[str]) -> list[str | None]:

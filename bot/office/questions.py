@@ -27,6 +27,7 @@ from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.logs import redact
 from bot.models import Application, ApplicationLink, LineUser, Officer, OfficerQuestion
+from bot.nlp.normalize import clean_text
 from bot.office.officers import in_scope
 from bot.pipeline.outbox import enqueue_push
 
@@ -43,15 +44,15 @@ class QuestionError(ValueError):
         self.code = code
 
 
-def clean_text(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
-    """Trimmed, clipped, phone and national ID numbers masked, no NUL (PostgreSQL text cannot hold it)."""
-    return redact((text or "").replace("\x00", "")).strip()[:limit]
+def clean_question(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
+    """A question as stored: phone and national ID numbers masked, fit to store (lines kept), clipped."""
+    return clean_text(redact(clean_text(text, 10 * limit, one_line=False)), limit, one_line=False)
 
 
 def offer(session: Session, user: LineUser, text: str, lang: str, now: datetime | None = None) -> OfficerQuestion:
     """Keep an unanswered question so the user can pass it on with one tap (replaces older offers)."""
     withdraw_offers(session, user)
-    question = OfficerQuestion(line_user_id=user.id, text=clean_text(text, MAX_QUESTION_CHARS), lang=lang,
+    question = OfficerQuestion(line_user_id=user.id, text=clean_question(text, MAX_QUESTION_CHARS), lang=lang,
                                reason="unanswered", status="offered", created_at=now or utcnow())
     session.add(question)
     session.flush()
@@ -91,7 +92,7 @@ def accept_offer(session: Session, user: LineUser, question_id: int,
 def ask(session: Session, user: LineUser, text: str, lang: str, *, reason: str = "request",
         now: datetime | None = None) -> tuple[OfficerQuestion, bool]:
     """Put ``text`` in the officers' queue; (question, False) if the same question is already waiting."""
-    text = clean_text(text, MAX_QUESTION_CHARS)
+    text = clean_question(text, MAX_QUESTION_CHARS)
     waiting = session.scalars(
         select(OfficerQuestion).where(OfficerQuestion.line_user_id == user.id, OfficerQuestion.status == "pending",
                                       OfficerQuestion.text == text)
@@ -177,10 +178,9 @@ def answer_question(session: Session, question: OfficerQuestion, officer: Office
                     now: datetime | None = None) -> None:
     """Record the officer's answer and queue it to the user as a LINE push (same transaction)."""
     _check_officer(question, officer)
-    answer = (answer or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    answer = clean_text(answer, MAX_ANSWER_CHARS, one_line=False)
     if not answer:
         raise QuestionError("empty", "กรุณาพิมพ์คำตอบ / the answer is empty")
-    answer = answer[:MAX_ANSWER_CHARS]
     question.status, question.answer = "answered", answer
     question.answered_at, question.answered_by = now or utcnow(), officer.id
     body = phrase("officer_answer", question.lang, question=m.clip(question.text, 300), answer=answer)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.db import column_length, table_of, utcnow
 from bot.logs import redact
 from bot.models import UnmatchedQuery
-from bot.nlp.normalize import normalize_text
+from bot.nlp.normalize import clean_text, normalize_text
 
 # Kinds of unmatched product questions.
 NOT_IN_KNOWLEDGE = "not_in_knowledge"  # a community product whose standard is not in our data
@@ -23,8 +23,8 @@ MAX_CHARS = column_length(table_of(UnmatchedQuery).c.normalized, 500)
 
 
 def _clean(text: str) -> str:
-    """No personal numbers; PostgreSQL text cannot hold NUL; one line, clipped."""
-    return " ".join(redact((text or "").replace("\x00", "")).split())[:MAX_CHARS]
+    """No personal numbers, fit to store, one line, clipped."""
+    return clean_text(redact(clean_text(text, 10 * MAX_CHARS)), MAX_CHARS)
 
 
 def record_unmatched(session: Session, kind: str, example: str, *, normalized: str | None = None,
