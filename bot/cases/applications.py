@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases.certificates import certificate_rule
-from bot.cases.timeline import StageBook, Timeline, compute_timeline, load_stages
+from bot.cases.stages import StageBook, load_stages
+from bot.cases.timeline import Timeline, compute_timeline
 from bot.cases.workdays import WorkCalendar, load_closures
 from bot.config import knowledge_file
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer

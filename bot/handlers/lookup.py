@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from bot.config import tisi_standard_list_url
+from bot.handlers.standard_card import HEADER_COLOUR, category_label, display_code, editions, standard_bubble
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
@@ -22,24 +23,8 @@ from bot.nlp.records import StandardRecord
 FLOW = "lookup"
 ROWS_PER_BUBBLE = 10
 UNSURE = 0.5  # in the lookup flow, a text without a number this confidently about something else is routed
-HEADER_COLOUR = "#0F5A4A"
 # A message holding exactly one number (and maybe a year): "129", "เลข 129 ค่ะ", "129/2546 ครับ".
 _ONE_NUMBER = re.compile(r"^\D*?(\d{1,4})(?:\s*[/\-–]\s*(\d{4}))?\D*$")
-
-
-def category_label(key: str, lang: str) -> str:
-    category = categories_by_key().get(key)
-    return category.label(lang) if category else key
-
-
-def display_code(code: str, lang: str) -> str:
-    """"มผช. 129/2546" for Thai readers, "TCPS 129/2546" in English."""
-    return code.replace("มผช.", "TCPS", 1) if lang == "en" else code
-
-
-def editions(number: int) -> list[StandardRecord]:
-    """Every edition of standard ``number`` in our data, oldest first."""
-    return sorted((s for s in get_brain().bundle.standards if s.number == number), key=lambda s: s.year)
 
 
 def latest(found: list[StandardRecord]) -> StandardRecord:
@@ -137,35 +122,7 @@ def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
     find = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
     quick = [category, find] if current.category in categories_by_key() else [find]
     alt = f"{display_code(current.code, lang)} {current.name}"
-    return [*notes, m.flex(alt, standard_bubble(current, found, lang), quick)]
-
-
-def standard_bubble(standard: StandardRecord, found: list[StandardRecord], lang: str) -> dict[str, Any]:
-    """A Flex bubble: code, name, category, what it covers, edition history, source and TISI list links."""
-    rows: list[flex.Component] = [flex.text(standard.name, weight="bold", size="lg")]
-    english = _english_name(standard.number) if lang == "en" else None
-    if english:
-        rows.append(flex.row(phrase("lookup_label_name_en", lang), english))
-    rows.append(flex.row(phrase("lookup_label_category", lang), category_label(standard.category, lang)))
-    covers = ", ".join(standard.keywords) or phrase("lookup_covers_unknown", lang)
-    rows.append(flex.row(phrase("lookup_label_covers", lang), covers))
-    rows.append({"type": "separator", "margin": "md"})
-    rows.append(flex.text(phrase("lookup_label_editions", lang), size="sm", color=flex.MUTED, margin="md"))
-    for edition in reversed(found):
-        name = f" {edition.name}" if edition.name != standard.name else ""
-        if edition.is_current and edition.year == standard.year:
-            line = phrase("lookup_edition_current", lang, code=display_code(edition.code, lang), name=name)
-        else:
-            line = phrase("lookup_edition_old", lang, code=display_code(edition.code, lang), name=name,
-                          current=display_code(edition.superseded_by or standard.code, lang))
-        rows.append(flex.text("• " + line, size="sm"))
-    rows.append(flex.text(phrase("lookup_partial_note", lang), size="xxs", color=flex.MUTED, margin="md"))
-    buttons = [m.link(phrase("lookup_button_source", lang), standard.source)] if standard.source.startswith("http") else []
-    buttons.append(m.link(phrase("lookup_button_tisi_list", lang), tisi_standard_list_url()))
-    header = flex.box([flex.text(phrase("lookup_header", lang), size="xs", color="#D6EDE6"),
-                       flex.text(display_code(standard.code, lang), weight="bold", size="xl", color="#FFFFFF")],
-                      backgroundColor=HEADER_COLOUR)
-    return flex.bubble(rows, header=header, footer=[flex.button(action) for action in buttons])
+    return [*notes, m.flex(alt, standard_bubble(current, lang), quick)]
 
 
 def category_messages(lang: str, key: str) -> list[m.Message]:
@@ -211,10 +168,6 @@ def _one_number(text: str) -> tuple[int, int | None] | None:
     if year is not None and 1900 <= year < 2200:  # a Christian-era year
         year += 543
     return int(match[1]), year if year is None or 2400 <= year <= 2700 else None
-
-
-def _english_name(number: int) -> str | None:
-    return next((a.alias for a in get_brain().bundle.aliases if a.number == number and a.source == "english"), None)
 
 
 

@@ -12,16 +12,12 @@ limits (12 bubbles, 50 KB).
 """
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlparse
-
 from bot.config import tisi_standard_list_url
+from bot.handlers.standard_card import standard_bubble
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
-from bot.line import flex
 from bot.line import messages as m
-from bot.nlp.categories import categories_by_key
 from bot.nlp.faq import FaqDocument
 from bot.nlp.normalize import clean_text
 from bot.nlp.records import (
@@ -39,7 +35,6 @@ from bot.office import unmatched
 FLOW = "product"
 PER_PRODUCT = 3
 MAX_CARDS = 6
-MAX_SCOPE_CHARS = 160
 MAX_PRODUCT_CHARS = 60
 # Below this a "choose" answer is counted as low confidence for officers.
 LOW_CONFIDENCE_BELOW = 0.8
@@ -54,8 +49,6 @@ WHERE_INSTEAD = {
     "service": "product_where_service", "finance": "product_where_service", "real_estate": "product_where_service",
 }
 FOOD_CATEGORIES = frozenset({"food", "drink"})
-# Alias sources that name kinds of product a standard covers (knowledge/README.md).
-EXAMPLE_ALIAS_SOURCES = frozenset({"scope", "subtype"})
 # While in the flow, a message with no product in it goes to these intents instead.
 OTHER_INTENTS = frozenset({"greeting", "thanks", "cancel", "status", "unlink", "standard_lookup", "category",
                            "officer", "faq"})
@@ -147,7 +140,8 @@ def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: lis
         intro = phrase("product_intro_choose_one", lang, products=products)
     else:
         intro = phrase("product_intro_choose", lang, products=products, count=len(cards))
-    bubbles = [standard_bubble(rec, part.phrase if several else None, lang) for part, rec in cards]
+    bubbles = [standard_bubble(rec, lang, for_product=part.phrase if several else None, pick=True)
+               for part, rec in cards]
     alt = phrase("product_alt", lang, codes=", ".join(f"{rec.code} {rec.name}" for _, rec in cards))
     messages: list[m.Message] = [m.text(intro), m.flex(alt, m.carousel(bubbles))]
     messages.extend(_uncovered_notes(turn, text, known, lang))
@@ -224,59 +218,6 @@ def _current(raw: str) -> StandardRecord | None:
 
 def _record(number: int) -> StandardRecord | None:
     return get_brain().matcher.current.get(number)
-
-
-def _older_editions(record: StandardRecord) -> list[str]:
-    return [s.code for s in get_brain().bundle.standards if s.number == record.number and s.year < record.year]
-
-
-def standard_bubble(record: StandardRecord, for_product: str | None, lang: str) -> dict[str, Any]:
-    """One Flex card: code (current edition), name, category, scope, TISI list and source links,
-    with a "choose this" button (``action=pick_standard``). Reusable for look-ups by code."""
-    body: list[flex.Component] = []
-    if for_product:
-        body.append(flex.text(phrase("product_card_for", lang, product=_clip(for_product, 40)), size="xs",
-                              color="#888888"))
-    body.append(flex.text(record.code, size="sm", color="#1B7F3B", weight="bold"))
-    body.append(flex.text(record.name, size="lg", weight="bold"))
-    older = _older_editions(record)
-    if older:
-        body.append(flex.text(phrase("product_card_edition", lang, older=", ".join(older)), size="xxs",
-                              color="#888888"))
-    body.append(flex.text(phrase("product_card_category", lang, category=_category_label(record.category, lang)),
-                          size="sm", color="#555555"))
-    body.append(flex.text(_scope_line(record, lang), size="sm"))
-    if record.source:
-        body.append(flex.text(phrase("product_card_source", lang, source=_host(record.source)), size="xxs",
-                              color="#AAAAAA"))
-    footer = [
-        flex.button(m.postback(phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
-                               phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"),
-        flex.button(m.link(phrase("product_button_tisi_list", lang), tisi_standard_list_url())),
-    ]
-    if record.source.startswith(("https://", "http://")) and record.source != tisi_standard_list_url():
-        footer.append(flex.button(m.link(phrase("product_button_source", lang), record.source)))
-    return flex.bubble(body, footer=footer, size="kilo", footer_spacing="xs")
-
-
-def _scope_line(record: StandardRecord, lang: str) -> str:
-    """What the standard covers: its scope keywords, else example kinds from the aliases file."""
-    if record.keywords:
-        return phrase("product_card_scope", lang, scope=_clip(", ".join(record.keywords), MAX_SCOPE_CHARS))
-    examples = [a.alias for a in get_brain().bundle.aliases
-                if a.number == record.number and a.source in EXAMPLE_ALIAS_SOURCES]
-    if examples:
-        return phrase("product_card_examples", lang, examples=_clip(", ".join(examples[:6]), MAX_SCOPE_CHARS))
-    return phrase("product_card_scope_unknown", lang)
-
-
-def _host(url: str) -> str:
-    return urlparse(url).netloc or _clip(url, 60)
-
-
-def _category_label(key: str, lang: str) -> str:
-    category = categories_by_key().get(key)
-    return category.label(lang) if category else (key or "-")
 
 
 def _next_steps(faq: FaqDocument, lang: str) -> list[str]:

@@ -25,6 +25,7 @@ from pythainlp.corpus.common import thai_words
 from rapidfuzz import fuzz, process
 
 from bot.nlp.categories import Category, load_categories
+from bot.nlp.codes import find_code_mention
 from bot.nlp.cues import Cues, IntentRules, blank_spans, load_intent_rules, phrase_pattern
 from bot.nlp.entities import ApplicationMention, extract_application_number, find_application_mentions
 from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
@@ -65,52 +66,6 @@ class IntentResult:
     confidence: float
     lang: Literal["th", "en"]
     entities: dict[str, object] = field(default_factory=dict)
-
-
-# --- numbers: standard codes and application numbers ------------------------------------
-# Private for now; to be folded into bot/nlp/codes.py.
-
-_UNIT_AFTER = r"(?!\s*(?:ปี|วัน|เดือน|บาท|ราย|แห่ง|ฉบับ|มาตรฐาน|ชิ้น|คน|ครั้ง|จังหวัด|years?\b|days?\b|months?\b))"
-_CODE_PREFIXED = re.compile(
-    r"(?:มผช|tcps|มาตรฐานผลิตภัณฑ์ชุมชน|มาตรฐานเลขที่|มาตรฐานที่|standard)"
-    r"[\s.\-:#]*(?:เลขที่|ที่|รหัส|เลข|no\.?|number|#)?[\s.:#]*"
-    r"(\d{1,4})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?(?!\d)" + _UNIT_AFTER
-)
-_FORM_WORDS = ("แบบ", "ฟอร์ม", "แบบฟอร์ม", "แบบคำขอ", "form")
-_CODE_BARE = re.compile(r"(?<![\d/])(\d{1,4})\s*[/\-–]\s*(2[45]\d{2})(?![\d/])")
-
-
-@dataclass(frozen=True)
-class _CodeRef:
-    number: int
-    year: int | None
-    prefixed: bool
-
-
-def _be_year(raw: str | None) -> int | None:
-    """Buddhist-era year from "2546", "46" or a Christian-era "2003"."""
-    if not raw:
-        return None
-    year = int(raw)
-    if len(raw) == 2:
-        year += 2500
-    elif 1900 <= year < 2200:
-        year += 543
-    return year if 2400 <= year <= 2700 else None
-
-
-def _find_code(text: str) -> _CodeRef | None:
-    """A standard code such as "มผช 129/2546", "tcps 129-2546" or a bare "129/2546"."""
-    for m in _CODE_PREFIXED.finditer(text):
-        # "แบบ มผช.1" names a form, not standard no. 1.
-        if int(m.group(1)) > 0 and not text[: m.start()].rstrip().endswith(_FORM_WORDS):
-            return _CodeRef(int(m.group(1)), _be_year(m.group(2)), True)
-    bare = _CODE_BARE.search(text)
-    if bare and int(bare.group(1)) > 0:
-        return _CodeRef(int(bare.group(1)), _be_year(bare.group(2)), False)
-    return None
-
-
 
 
 # --- classifier -----------------------------------------------------------------------------
@@ -295,17 +250,17 @@ class IntentClassifier:
             if cues[news].fires(text):
                 return IntentResult(news, 0.9, lang, self._named_category(text))
 
-        code = _find_code(text)
+        code = find_code_mention(text)
         mentions = find_application_mentions(text)
         status_cue = cues["status"].fires(text)
         if code and code.prefixed:
-            return IntentResult("standard_lookup", 0.95, lang, _code_entities(code))
+            return IntentResult("standard_lookup", 0.95, lang, code.entities())
         if status_cue and code is not None or mentions and (status_cue or self._plain_application(text, mentions)):
             # One parser for the whole bot: several different numbers without a marked one name none.
             number = extract_application_number(text)
             return IntentResult("status", 0.95, lang, {"application_number": number} if number else {})
         if code:
-            return IntentResult("standard_lookup", 0.85, lang, _code_entities(code))
+            return IntentResult("standard_lookup", 0.85, lang, code.entities())
         if status_cue:
             return IntentResult("status", 0.9, lang)
         if cues["officer"].fires(text):
@@ -389,13 +344,6 @@ class IntentClassifier:
     def leftover_words(self, text: str, *intents: str) -> list[str]:
         """Content words of ``text`` outside the cue words of ``intents`` ("ขอคุยกับเจ้าหน้าที่ค่ะ" → [])."""
         return self._content(self._without_cues(text, intents)[1])
-
-
-def _code_entities(code: _CodeRef) -> dict[str, object]:
-    entities: dict[str, object] = {"standard_number": code.number}
-    if code.year is not None:
-        entities["standard_year"] = code.year
-    return entities
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,8 @@ from bot.cases.applications import (
     today_in_thailand,
 )
 from bot.cases.provinces import normalize_province
-from bot.cases.timeline import Stage, Timeline
+from bot.cases.stages import Stage
+from bot.cases.timeline import Timeline
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer, OutboundMessage
 from bot.nlp.entities import canonical_application_number
 from bot.nlp.knowledge import current_standards

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cases.timeline import StageBook, StageConfigError, load_stages
+from bot.cases.stages import StageBook, StageConfigError, load_stages
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGES_PATH = ROOT / "knowledge" / "stages.yaml"

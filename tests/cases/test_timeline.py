@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cases.timeline import ProgressStatus, Timeline, compute_timeline, load_stages
+from bot.cases.stages import load_stages
+from bot.cases.timeline import ProgressStatus, Timeline, compute_timeline
 from bot.cases.workdays import WorkCalendar
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -48,12 +48,19 @@ def carousel(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return flexes[0]["contents"]["contents"]
 
 
-def bubble_texts(bubble: dict[str, Any]) -> list[str]:
-    return [c["text"] for c in bubble["body"]["contents"] if c["type"] == "text"]
+def bubble_texts(node: Any) -> list[str]:
+    """Every text of a card, in order (header first)."""
+    if isinstance(node, dict):
+        own = [node["text"]] if node.get("type") == "text" else []
+        return own + [t for value in node.values() for t in bubble_texts(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in bubble_texts(value)]
+    return []
 
 
 def bubble_codes(messages: list[dict[str, Any]]) -> list[str]:
-    return [bubble_texts(b)[[t.startswith("มผช.") for t in bubble_texts(b)].index(True)] for b in carousel(messages)]
+    """The code in each card's header ("มผช. 129/2546", "TCPS 129/2546" in English)."""
+    return [b["header"]["contents"][1]["text"] for b in carousel(messages)]
 
 
 def quick_data(message: dict[str, Any]) -> list[str]:
@@ -87,11 +94,11 @@ def test_chili_paste_question_from_the_issue_offers_both_chili_paste_standards(d
     assert sorted(bubble_codes(messages)) == ["มผช. 129/2546", "มผช. 321/2556"]
     bubble = carousel(messages)[0]
     texts = bubble_texts(bubble)
-    assert any(t.startswith("หมวด: อาหาร") for t in texts)  # category in Thai, not the key "food"
-    assert any(t.startswith("ครอบคลุม:") for t in texts)
+    assert texts[texts.index(phrase("lookup_label_category")) + 1] == "อาหาร"  # in Thai, not the key "food"
+    assert phrase("lookup_label_covers") in texts
     buttons = [c["action"] for c in bubble["footer"]["contents"]]
     assert buttons[0]["type"] == "postback" and buttons[0]["data"].startswith("action=pick_standard&n=")
-    assert {"type": "uri", "label": phrase("product_button_tisi_list"), "uri": TISI_LIST} in buttons
+    assert {"type": "uri", "label": phrase("lookup_button_tisi_list"), "uri": TISI_LIST} in buttons
     assert any(b["type"] == "uri" and b["uri"].startswith("http") and b["uri"] != TISI_LIST for b in buttons)
     data = quick_data(messages[-1])
     assert set(data) == {"action=pick_standard&n=129", "action=pick_standard&n=321", "action=none_fits"}
@@ -126,7 +133,7 @@ def test_superseded_standard_shows_the_current_edition(app, fake_line):
 def test_several_products_in_one_message_get_a_card_each(db_app, fake_line):
     messages = checked(say(db_app, fake_line, USER, "ทำน้ำพริกแกงกับหมูยอขาย"))
     assert bubble_codes(messages) == ["มผช. 129/2546", "มผช. 102/2546"]
-    labels = [bubble_texts(b)[0] for b in carousel(messages)]
+    labels = [b["body"]["contents"][0]["text"] for b in carousel(messages)]
     assert labels == ['สำหรับ "น้ำพริกแกง"', 'สำหรับ "หมูยอ"']
     assert "น้ำพริกแกง" in messages[0]["text"] and "หมูยอ" in messages[0]["text"]
     assert quick_data(messages[-1]) == ["action=pick_standard&n=129", "action=pick_standard&n=102",
@@ -145,7 +152,8 @@ def test_english_mix_is_answered_in_english(app, fake_line):
     messages = checked(say(app, fake_line, USER, "I make chili paste, which มผช?"))
     assert "321/2556" in bubble_codes(messages)[0]
     assert messages[0]["text"].startswith("This standard may fit")
-    assert any(t.startswith("Category: Food") for t in bubble_texts(carousel(messages)[0]))
+    texts = bubble_texts(carousel(messages)[0])
+    assert texts[texts.index(phrase("lookup_label_category", "en")) + 1] == "Food"
     thai_mix = checked(say(app, fake_line, USER, "ทำ chili paste ขายค่ะ"))
     assert "321/2556" in bubble_codes(thai_mix)[0] and "มาตรฐาน" in thai_mix[0]["text"]
 
@@ -270,7 +278,7 @@ def test_card_without_scope_keywords_shows_example_kinds(app, fake_line):
     texts = bubble_texts(carousel(messages)[0])
     assert "เช่น น้ำพริกแกงเผ็ด, พริกแกงเผ็ด, น้ำพริกแกงเขียวหวาน" in " ".join(texts)
     mask = checked(say(app, fake_line, USER, "ขายหน้ากากผ้าค่ะ"))  # neither keywords nor examples
-    assert phrase("product_card_scope_unknown") in bubble_texts(carousel(mask)[0])
+    assert phrase("lookup_covers_unknown") in bubble_texts(carousel(mask)[0])
 
 
 def test_a_standard_code_inside_the_product_flow_gets_the_lookup_card(db_app, fake_line):
@@ -280,4 +288,5 @@ def test_a_standard_code_inside_the_product_flow_gets_the_lookup_card(db_app, fa
     card = say(db_app, fake_line, user, "มผช. ๑๒๙/๒๕๔๖ คืออะไร")
     flat = json.dumps(card, ensure_ascii=False)
     assert "129/2546" in flat and "น้ำพริกแกง" in flat
-    assert phrase("lookup_label_editions") in flat  # the lookup card's edition history, not a product pick card
+    assert phrase("lookup_label_editions") in flat
+    assert "action=pick_standard" not in flat  # the look-up card, not a product answer's card to choose

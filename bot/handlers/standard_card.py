@@ -1,0 +1,101 @@
+"""The card of one standard, the same wherever a standard is shown: a product answer, a look-up by code.
+
+Code and name, the English title for English readers, category, what it covers (scope keywords, else
+example kinds from the aliases file), every edition we know, and links to its source and TISI's list.
+A card in a product answer also says which product it is for and has a "choose this" button.
+"""
+from __future__ import annotations
+
+from bot.config import tisi_standard_list_url
+from bot.knowledge.brain import get_brain
+from bot.knowledge.replies import phrase
+from bot.line import flex
+from bot.line import messages as m
+from bot.nlp.categories import categories_by_key
+from bot.nlp.records import StandardRecord
+
+HEADER_COLOUR = "#0F5A4A"
+MAX_COVERS_CHARS = 160  # what a card in a product answer shows of the scope (six cards side by side)
+# Alias sources that name kinds of product a standard covers (knowledge/README.md).
+EXAMPLE_ALIAS_SOURCES = frozenset({"scope", "subtype"})
+
+
+def display_code(code: str, lang: str) -> str:
+    """ "มผช. 129/2546" for Thai readers, "TCPS 129/2546" in English."""
+    return code.replace("มผช.", "TCPS", 1) if lang == "en" else code
+
+
+def category_label(key: str, lang: str) -> str:
+    category = categories_by_key().get(key)
+    return category.label(lang) if category else (key or "-")
+
+
+def editions(number: int) -> list[StandardRecord]:
+    """Every edition of standard ``number`` we know, oldest first."""
+    return sorted((s for s in get_brain().bundle.standards if s.number == number), key=lambda s: s.year)
+
+
+def standard_bubble(record: StandardRecord, lang: str, *, for_product: str | None = None,
+                    pick: bool = False) -> flex.Component:
+    """The card of ``record`` (the current edition); ``for_product`` and ``pick`` for a product answer."""
+    body: list[flex.Component] = []
+    if for_product:
+        body.append(flex.text(phrase("product_card_for", lang, product=m.clip(for_product, 40)), size="xs",
+                              color=flex.MUTED))
+    body.append(flex.text(record.name, weight="bold", size="lg"))
+    english = english_name(record.number) if lang == "en" else None
+    if english:
+        body.append(flex.row(phrase("lookup_label_name_en", lang), english))
+    body.append(flex.row(phrase("lookup_label_category", lang), category_label(record.category, lang)))
+    body.append(flex.row(phrase("lookup_label_covers", lang), covers(record, lang, MAX_COVERS_CHARS if pick else None)))
+    body += _edition_lines(record, lang)
+    body.append(flex.text(phrase("lookup_partial_note", lang), size="xxs", color=flex.MUTED, margin="md"))
+    header = flex.box([flex.text(phrase("lookup_header", lang), size="xs", color="#D6EDE6"),
+                       flex.text(display_code(record.code, lang), weight="bold", size="xl", color="#FFFFFF")],
+                      backgroundColor=HEADER_COLOUR)
+    return flex.bubble(body, header=header, footer=_buttons(record, lang, pick), size="kilo" if pick else None)
+
+
+def covers(record: StandardRecord, lang: str, limit: int | None = None) -> str:
+    """What the standard covers: its scope keywords, else example kinds from the aliases file (clipped to
+    ``limit`` in a carousel, where six cards must fit)."""
+    if record.keywords:
+        listed = ", ".join(record.keywords)
+        return m.clip(listed, limit) if limit else listed
+    examples = [a.alias for a in get_brain().bundle.aliases
+                if a.number == record.number and a.source in EXAMPLE_ALIAS_SOURCES]
+    if examples:
+        return phrase("product_card_examples", lang, examples=m.clip(", ".join(examples[:6]), MAX_COVERS_CHARS))
+    return phrase("lookup_covers_unknown", lang)
+
+
+def english_name(number: int) -> str | None:
+    return next((a.alias for a in get_brain().bundle.aliases if a.number == number and a.source == "english"), None)
+
+
+def _edition_lines(record: StandardRecord, lang: str) -> list[flex.Component]:
+    lines: list[flex.Component] = [{"type": "separator", "margin": "md"},
+                                   flex.text(phrase("lookup_label_editions", lang), size="sm", color=flex.MUTED,
+                                             margin="md")]
+    for edition in reversed(editions(record.number)):
+        name = f" {edition.name}" if edition.name != record.name else ""
+        code = display_code(edition.code, lang)
+        if edition.is_current and edition.year == record.year:
+            line = phrase("lookup_edition_current", lang, code=code, name=name)
+        else:
+            line = phrase("lookup_edition_old", lang, code=code, name=name,
+                          current=display_code(edition.superseded_by or record.code, lang))
+        lines.append(flex.text("• " + line, size="sm"))
+    return lines
+
+
+def _buttons(record: StandardRecord, lang: str, pick: bool) -> list[flex.Component]:
+    buttons = []
+    if pick:
+        buttons.append(flex.button(m.postback(
+            phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
+            phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"))
+    if record.source.startswith(("https://", "http://")) and record.source != tisi_standard_list_url():
+        buttons.append(flex.button(m.link(phrase("lookup_button_source", lang), record.source)))
+    buttons.append(flex.button(m.link(phrase("lookup_button_tisi_list", lang), tisi_standard_list_url())))
+    return buttons
