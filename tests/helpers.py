@@ -11,6 +11,16 @@ from bot.simulator.fake_line import FakeLine
 from tests.conftest import CHANNEL_SECRET
 
 
+def flex_texts(node: Any) -> list[str]:
+    """Every text of a Flex container or component, in order (header first)."""
+    if isinstance(node, dict):
+        own = [node["text"]] if node.get("type") == "text" else []
+        return own + [t for value in node.values() for t in flex_texts(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in flex_texts(value)]
+    return []
+
+
 def post_webhook(client, body: bytes, secret: str = CHANNEL_SECRET, signature: str | None = None):
     """POST ``body`` to /callback signed like LINE signs it."""
     headers = {"Content-Type": "application/json",

@@ -17,7 +17,7 @@ from bot.models import OfficerQuestion, UnmatchedQuery
 from bot.nlp.categories import load_categories
 from bot.nlp.intent import INTENTS as CLASSIFIED_INTENTS
 from bot.office.questions import pending_questions
-from tests.helpers import say, tap
+from tests.helpers import flex_texts, say, tap
 
 USER = "U" + "1" * 32
 OTHER = "U" + "2" * 32
@@ -45,16 +45,6 @@ def texts(messages: list[dict[str, Any]]) -> str:
 
 def quick(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [item["action"] for item in message.get("quickReply", {}).get("items", [])]
-
-
-def flex_texts(node: Any) -> list[str]:
-    """Every text of a Flex container, in order."""
-    if isinstance(node, dict):
-        own = [node["text"]] if node.get("type") == "text" else []
-        return own + [t for value in node.values() for t in flex_texts(value)]
-    if isinstance(node, list):
-        return [t for value in node for t in flex_texts(value)]
-    return []
 
 
 def flex_actions(node: Any) -> list[dict[str, Any]]:

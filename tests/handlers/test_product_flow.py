@@ -14,6 +14,7 @@ from bot.line.gateway import validate_messages
 from bot.line.messages import MAX_LABEL, MAX_QUICK_REPLIES, utf16_len
 from bot.models import ConversationState, LineUser, UnmatchedQuery
 from bot.nlp.faq import load_faq_document
+from tests.helpers import flex_texts as bubble_texts
 from tests.helpers import say, tap
 
 USER = "U" + "c" * 32
@@ -46,16 +47,6 @@ def carousel(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     flexes = [m for m in messages if m["type"] == "flex"]
     assert len(flexes) == 1, messages
     return flexes[0]["contents"]["contents"]
-
-
-def bubble_texts(node: Any) -> list[str]:
-    """Every text of a card, in order (header first)."""
-    if isinstance(node, dict):
-        own = [node["text"]] if node.get("type") == "text" else []
-        return own + [t for value in node.values() for t in bubble_texts(value)]
-    if isinstance(node, list):
-        return [t for value in node for t in bubble_texts(value)]
-    return []
 
 
 def bubble_codes(messages: list[dict[str, Any]]) -> list[str]:
