@@ -12,17 +12,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from bot.cases.applications import BANGKOK, stage_book, timeline_of, today_in_thailand
 from bot.cases.thaidate import format_thai_date, format_thai_date_en
 from bot.cases.timeline import ProgressStatus, ProgressStep, Timeline
+from bot.knowledge.catalogue import standard_label as standard_label_of
 from bot.knowledge.replies import phrase
 from bot.line import flex
 from bot.line import messages as m
-from bot.models import Application, ApplicationEvent, Standard
-from bot.nlp.knowledge import current_standards
+from bot.models import Application, ApplicationEvent
 
 MAX_BUBBLES = 12
 MAX_CAROUSEL_BYTES = 48_000  # LINE allows 50 KB; measured with Thai escaped as \uXXXX (the worst case)
@@ -52,20 +51,12 @@ def format_unlock_time(moment: datetime, lang: str, today: date | None = None) -
 
 # ---- what the card says ---------------------------------------------------------------------------------
 def standard_label(application: Application) -> str | None:
-    """Code and name of the application's standard (the standard table first, then the shipped file)."""
+    """Code and name of the application's standard, from the catalogue."""
     number = application.standard_number
+    session = object_session(application)
     if number is None:
         return None
-    session = object_session(application)
-    if session is not None:
-        row = session.execute(
-            select(Standard).where(Standard.number == number)
-            .order_by(Standard.superseded_by.is_not(None), Standard.year.desc()).limit(1)
-        ).scalar_one_or_none()
-        if row is not None:
-            return f"{row.code} {row.name}"
-    record = current_standards().get(number)
-    return f"{record.code} {record.name}" if record else f"มผช. {number}"
+    return standard_label_of(session, number) if session is not None else f"มผช. {number}"
 
 
 def latest_public_note(application: Application) -> ApplicationEvent | None:

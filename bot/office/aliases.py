@@ -39,7 +39,7 @@ def add_alias(session: Session, officer: Officer, alias: str, standard_number: i
         number = int(str(standard_number).strip())
     except ValueError:
         raise AliasError("เลข มผช. ต้องเป็นตัวเลข / the standard number must be a number") from None
-    if number not in known_standards():
+    if number not in known_standards(session):
         raise AliasError(f"ไม่พบ มผช. เลขที่ {number} / unknown standard {number}")
     exists = session.execute(select(StandardAlias.id).where(StandardAlias.alias == text,
                                                             StandardAlias.standard_number == number)).first()

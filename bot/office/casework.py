@@ -4,7 +4,7 @@ an application (never with the full phone number)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,9 +26,9 @@ from bot.cases.applications import (
 from bot.cases.provinces import normalize_province
 from bot.cases.stages import Stage
 from bot.cases.timeline import Timeline
+from bot.knowledge.catalogue import standard_names
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer, OutboundMessage
 from bot.nlp.entities import canonical_application_number
-from bot.nlp.knowledge import current_standards
 from bot.nlp.normalize import clean_text, to_arabic_digits
 from bot.office.officers import application_for, in_scope, may_manage
 
@@ -45,9 +45,9 @@ class InvalidFields(ApplicationError):
         self.errors = errors
 
 
-def known_standards() -> dict[int, str]:
-    """Standard number → the name of its current edition (knowledge/standards.csv)."""
-    return {number: record.name for number, record in current_standards().items()}
+def known_standards(session: Session) -> dict[int, str]:
+    """Standard number → the name of its current edition, from the catalogue in the database."""
+    return standard_names(session)
 
 
 def parse_date(value: Any) -> date:
@@ -69,8 +69,10 @@ def parse_date(value: Any) -> date:
         raise ValueError("ไม่มีวันที่นี้ในปฏิทิน / no such date") from None
 
 
-def parse_new_application(raw: Mapping[str, Any], officer: Officer, today: date | None = None) -> NewApplication:
-    """Check every field of a new application (all errors at once), then the province scope."""
+def parse_new_application(raw: Mapping[str, Any], officer: Officer, known: Container[int],
+                          today: date | None = None) -> NewApplication:
+    """Check every field of a new application (all errors at once; ``known``: the standard numbers in the
+    catalogue), then the province scope."""
     today = today or today_in_thailand()
     errors: dict[str, str] = {}
 
@@ -101,7 +103,7 @@ def parse_new_application(raw: Mapping[str, Any], officer: Officer, today: date 
     if province_raw and province is None:
         errors["province"] = "ไม่รู้จักจังหวัดนี้ / unknown province"
     product = text_field("product", 300)
-    standard = _standard_number(raw.get("standard_number"), errors)
+    standard = _standard_number(raw.get("standard_number"), known, errors)
     submitted = None
     if raw.get("submitted_on") in (None, ""):
         errors["submitted_on"] = "ต้องระบุ / required"
@@ -130,7 +132,7 @@ def parse_new_application(raw: Mapping[str, Any], officer: Officer, today: date 
                           standard_number=standard, submitted_on=submitted, national_id=national_id)
 
 
-def _standard_number(value: Any, errors: dict[str, str]) -> int | None:
+def _standard_number(value: Any, known: Container[int], errors: dict[str, str]) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -141,7 +143,7 @@ def _standard_number(value: Any, errors: dict[str, str]) -> int | None:
         errors["standard_number"] = "ต้องเป็นเลขมาตรฐาน เช่น 129 / must be a standard number, e.g. 129"
         return None
     number = int(digits)
-    if number not in known_standards():
+    if number not in known:
         errors["standard_number"] = f"ไม่พบ มผช. เลขที่ {number} / unknown standard {number}"
         return None
     return number
@@ -149,7 +151,7 @@ def _standard_number(value: Any, errors: dict[str, str]) -> int | None:
 
 def add_application(session: Session, officer: Officer, raw: Mapping[str, Any]) -> Application:
     """Check and store a new application for ``officer`` (the caller commits)."""
-    return create_application(session, parse_new_application(raw, officer), officer)
+    return create_application(session, parse_new_application(raw, officer, known_standards(session)), officer)
 
 
 def move_stage(session: Session, officer: Officer, number: str, stage: Any, note: Any = "",

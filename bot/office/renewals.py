@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.cases.applications import linked_users, today_in_thailand
 from bot.cases.thaidate import format_thai_date, format_thai_date_en
+from bot.knowledge.catalogue import standard_label
 from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.models import Application, RenewalReminder
-from bot.office.casework import known_standards
 from bot.pipeline.outbox import enqueue_push
 
 MAX_WINDOW_DAYS = 730
@@ -26,15 +26,14 @@ class RenewalRun:
     pushes: int = 0
 
 
-def renewal_message(application: Application, today: date, lang: str) -> m.Message:
+def renewal_message(session: Session, application: Application, today: date, lang: str) -> m.Message:
     """A Flex card (Thai alt text) saying the certificate expires soon and what to do."""
     expires = application.certificate_expires_on
     assert expires is not None
     days = (expires - today).days
     when = format_thai_date_en(expires) if lang == "en" else format_thai_date(expires)
     values = {"product": application.product, "date": when, "days": days, "province": application.province}
-    standard = (f"มผช. {application.standard_number} {known_standards().get(application.standard_number, '')}"
-                if application.standard_number else "–")
+    standard = standard_label(session, application.standard_number) if application.standard_number else "–"
 
     def row(label_key: str, value: str) -> dict[str, Any]:
         return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
@@ -77,7 +76,7 @@ def send_renewal_reminders(session: Session, days: int, today: date | None = Non
                                             expires_on=application.certificate_expires_on))
                 session.flush()
                 for user in followers:
-                    enqueue_push(session, user.line_user_id, [renewal_message(application, today, user.language)],
+                    enqueue_push(session, user.line_user_id, [renewal_message(session, application, today, user.language)],
                                  purpose="renewal")
         except IntegrityError:  # another run reminded this certificate a moment ago
             continue

@@ -152,7 +152,7 @@ def _stage_form(found) -> StageForm:
 def _detail(found, form: StageForm):
     return render_template("console/application.html", app=found, form=form, timeline=timeline_of(found),
                            followers=linked_count(db.session(), found), book=stage_book(),
-                           standard_name=known_standards().get(found.standard_number or -1))
+                           standard_name=known_standards(db.session()).get(found.standard_number or -1))
 
 
 # ---- creating and importing ----------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def unmatched():
 
 
 def _unmatched_page(form: AliasForm, status: int = 200):
-    standards = sorted(known_standards().items())
+    standards = sorted(known_standards(db.session()).items())
     return render_template("console/unmatched.html", queries=unmatched_queries(db.session()), form=form,
                            standards=standards, dismiss=PostForm()), status
 
