@@ -132,6 +132,32 @@ class Standard(Model):
     source_url: Mapped[str] = mapped_column(String(500), default="")
     superseded_by: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # From TISI's official list (`flask knowledge sync-tisi`): the English title as printed (capitals,
+    # brackets removed), the PDF of the standard, and the day a complete sync no longer found this
+    # edition (neither listed nor replaced by a listed edition): kept for history, never offered.
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    pdf_url: Mapped[str | None] = mapped_column(Text)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+
+
+class TisiSync(Model):
+    """One complete sync with TISI's official list: when, from where, how many standards, what changed."""
+
+    __tablename__ = "tisi_sync"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finished_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(String(16))  # web | files
+    location: Mapped[str] = mapped_column(String(500), default="")  # the URL, or the saved file/folder name
+    pages: Mapped[int] = mapped_column(Integer)
+    standards: Mapped[int] = mapped_column(Integer)  # editions in force on the list
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    superseded: Mapped[int] = mapped_column(Integer, default=0)
+    retitled: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    reinstated: Mapped[int] = mapped_column(Integer, default=0)
+    knowledge_version: Mapped[int | None] = mapped_column(Integer)  # the new version, when something changed
 
 
 class StandardAlias(Model):

@@ -14,9 +14,10 @@ from bot.nlp.knowledge import current_standards
 from bot.nlp.records import StandardRecord
 
 
-def current_editions(session: Session) -> dict[int, StandardRecord]:
-    """Number → the edition to show for each standard: the current one (else the newest)."""
-    standards, _aliases = records_from_db(session)
+def current_editions(session: Session, include_withdrawn: bool = False) -> dict[int, StandardRecord]:
+    """Number → the edition to show for each standard: the current one (else the newest). Standards TISI
+    no longer lists are left out, unless ``include_withdrawn`` (for what existing applications name)."""
+    standards, _aliases = records_from_db(session, include_withdrawn=include_withdrawn)
     if not standards:
         return current_standards()
     best: dict[int, StandardRecord] = {}
@@ -33,6 +34,7 @@ def standard_names(session: Session) -> dict[int, str]:
 
 
 def standard_label(session: Session, number: int) -> str:
-    """ "มผช. 129/2546 น้ำพริกแกง" for standard ``number`` ("มผช. 129" when the catalogue lacks it)."""
-    record = current_editions(session).get(number)
+    """ "มผช. 129/2546 น้ำพริกแกง" for standard ``number`` ("มผช. 129" when the catalogue lacks it), withdrawn
+    standards included (an application keeps the standard it was made for)."""
+    record = current_editions(session, include_withdrawn=True).get(number)
     return f"{record.code} {record.name}" if record else f"มผช. {number}"

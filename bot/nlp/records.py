@@ -25,11 +25,12 @@ class StandardRecord:
     keywords: tuple[str, ...]
     source: str
     superseded_by: str | None
+    withdrawn: bool = False  # no longer on TISI's list (kept for history, never offered)
 
     @property
     def is_current(self) -> bool:
-        """True when no newer edition of the same number is known."""
-        return self.superseded_by is None
+        """True when no newer edition of the same number is known and the edition is not withdrawn."""
+        return self.superseded_by is None and not self.withdrawn
 
 
 @dataclass(frozen=True)
