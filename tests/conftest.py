@@ -3,7 +3,6 @@ a fake LINE Messaging API served over real HTTP, and helpers to chat through /ca
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from bot.db import db
 from bot.simulator.fake_line import FakeLine
+from tests.fakes import fake_site
 from tests.pg import throwaway_database
 
 CHANNEL_SECRET = "channel_secret"  # LINE's own test secret, used in its published vectors
@@ -60,13 +60,8 @@ def migrate_database(url: str) -> None:
 # ---- fake LINE API over real HTTP ------------------------------------------------------------
 @pytest.fixture(scope="session")
 def line_server() -> Iterator[tuple[HTTPServer, dict]]:
-    holder: dict[str, FakeLine] = {}
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.expect_request(re.compile(r"^/v2/.*")).respond_with_handler(lambda request: holder["fake"].handle(request))
-    server.start()
-    yield server, holder
-    server.clear()
-    server.stop()
+    with fake_site(r"^/v2/.*") as served:
+        yield served
 
 
 @pytest.fixture

@@ -11,6 +11,17 @@ from bot.simulator.fake_line import FakeLine
 from tests.conftest import CHANNEL_SECRET
 
 
+def add_officer_alias(session: Any, alias: str, number: int) -> None:
+    """An alias added by an officer of เชียงใหม่ (as the console does), committed."""
+    from bot.models import Officer, StandardAlias
+
+    officer = Officer(username="somchai", password_hash="x", province="เชียงใหม่")
+    session.add(officer)
+    session.flush()
+    session.add(StandardAlias(alias=alias, standard_number=number, source="officer", created_by=officer.id))
+    session.commit()
+
+
 def flex_texts(node: Any) -> list[str]:
     """Every text of a Flex container or component, in order (header first)."""
     if isinstance(node, dict):

@@ -10,7 +10,8 @@ from flask.cli import AppGroup
 from bot.config import tisi_standard_list_url
 from bot.db import db
 from bot.knowledge.standards_file import StandardsFileError, read_standards_file
-from bot.knowledge.store import SyncReport, TisiSyncReport, import_rows, load_files, sync_tisi_catalogue
+from bot.knowledge.store import SyncReport, import_rows, load_files
+from bot.knowledge.sync import TisiSyncReport, sync_tisi_catalogue
 from bot.knowledge.tisi import Catalogue, crawl, read_saved
 from bot.knowledge.tisi_client import DEFAULT_DELAY, DEFAULT_RETRIES, DEFAULT_TIMEOUT, TisiClient
 from bot.knowledge.tisi_page import TisiError

@@ -11,7 +11,7 @@ Rules shared by both commands:
 * a standard edition is identified by (number, year); the newest year of a number is current and
   every older edition is marked ``superseded_by`` the newest code (recomputed after each change);
 * standards are never deleted (an imported one may not be in the files);
-* ``flask knowledge sync-tisi`` (`sync_tisi_catalogue`) marks an edition missing from TISI's complete
+* ``flask knowledge sync-tisi`` (`bot.knowledge.sync`) marks an edition missing from TISI's complete
   list ``withdrawn_on`` (unless a listed edition replaces it): a withdrawn edition is never current
   and a number with no edition in force is left out of what the matcher sees (`records_from_db`);
 * aliases from the files (``created_by`` NULL) follow the files; officers' aliases are kept.
@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from blinker import Namespace
@@ -32,9 +31,7 @@ from sqlalchemy.orm import Session
 from bot.config import tisi_standard_list_url
 from bot.db import column_length, table_of, utcnow
 from bot.knowledge.standards_file import StandardRow
-from bot.knowledge.tisi import Catalogue
-from bot.knowledge.tisi_page import ListedStandard, TisiError
-from bot.models import KnowledgeVersion, Standard, StandardAlias, TisiSync
+from bot.models import KnowledgeVersion, Standard, StandardAlias
 from bot.nlp.categories import load_categories
 from bot.nlp.knowledge import load_knowledge
 from bot.nlp.lexicon import lexicon_key
@@ -44,7 +41,6 @@ _VERSION_ROW = 1
 # Sent after standards or aliases changed in this process (in the app context that changed them).
 knowledge_changed = Namespace().signal("knowledge-changed")
 _CATEGORY_LEN = column_length(table_of(Standard).c.category, 20)
-_LOCATION_LEN = column_length(table_of(TisiSync).c.location, 500)
 
 
 @dataclass
@@ -133,7 +129,7 @@ def _editions(session: Session, numbers: Iterable[int]) -> dict[int, list[Standa
     return by_number
 
 
-def _resupersede(session: Session, numbers: Iterable[int], report: SyncReport) -> None:
+def resupersede(session: Session, numbers: Iterable[int], report: SyncReport) -> None:
     """Mark every edition but the newest of each number as superseded by the newest.
 
     Withdrawn editions are never the newest while another edition is in force (an edition
@@ -189,7 +185,7 @@ def load_files(session: Session, knowledge_dir: Path | None = None) -> SyncRepor
             "number": record.number, "year": record.year, "code": record.code, "name": record.name,
             "category": record.category, "keywords": list(record.keywords), "source_url": record.source,
         }, session, report)
-    _resupersede(session, {r.number for r in bundle.standards}, report)
+    resupersede(session, {r.number for r in bundle.standards}, report)
     _sync_file_aliases(session, bundle.aliases, report)
     if report.changed:
         report.version = bump_knowledge_version(session)
@@ -245,7 +241,7 @@ def import_rows(session: Session, rows: Sequence[StandardRow]) -> SyncReport:
             values.setdefault("keywords", [])
             values["source_url"] = tisi_standard_list_url()
         _apply(current, values, session, report)
-    _resupersede(session, {r.number for r in rows}, report)
+    resupersede(session, {r.number for r in rows}, report)
     if report.changed:
         report.version = bump_knowledge_version(session)
     return report
@@ -275,116 +271,3 @@ def category_mapper() -> Callable[[str], str]:
         return cell.strip()[:_CATEGORY_LEN]
 
     return mapped
-
-
-# ---------------------------------------------------------------- TISI's official list
-@dataclass
-class TisiSyncReport(SyncReport):
-    """What a sync with TISI's list changed, on top of `SyncReport` (added, updated, superseded)."""
-
-    retitled: list[tuple[str, str, str]] = field(default_factory=list)  # (code, old title, new title)
-    withdrawn: list[str] = field(default_factory=list)
-    reinstated: list[str] = field(default_factory=list)  # withdrawn before, listed again
-    listed: int = 0
-    pages: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(super().changed or self.retitled or self.withdrawn or self.reinstated)
-
-
-def _titles(name: str, name_en: str | None) -> str:
-    return f"{name} ({name_en})" if name_en else name
-
-
-def _check_lengths(listed: Sequence[ListedStandard]) -> None:
-    """A title longer than its column means the page was misread: stop before writing."""
-    columns = table_of(Standard).c
-    limits = {"name": column_length(columns.name, 300), "name_en": column_length(columns.name_en, 300)}
-    for row in listed:
-        for key, limit in limits.items():
-            if len(getattr(row, key) or "") > limit:
-                raise TisiError(f"{row.code}: ชื่อยาวเกิน {limit} ตัวอักษร", f"{row.code}: title longer than {limit}")
-
-
-def _new_edition(row: ListedStandard, earlier: list[Standard]) -> Standard:
-    """A listed edition we did not have; it keeps the category and keywords of the latest earlier edition."""
-    previous = max(earlier, key=lambda s: s.year) if earlier else None
-    return Standard(number=row.number, year=row.year, code=row.code, name=row.name, name_en=row.name_en,
-                    pdf_url=row.pdf_url, category=previous.category if previous else "",
-                    keywords=list(previous.keywords or ()) if previous else [], source_url=tisi_standard_list_url())
-
-
-def _update_edition(current: Standard, row: ListedStandard, report: TisiSyncReport) -> None:
-    """Take the list's titles and PDF link; a withdrawn edition listed again is reinstated."""
-    old_titles = _titles(current.name, current.name_en)
-    retitled = current.name != row.name or (current.name_en is not None and current.name_en != row.name_en)
-    changed = (current.name, current.name_en, current.pdf_url) != (row.name, row.name_en, row.pdf_url)
-    current.name, current.name_en, current.pdf_url = row.name, row.name_en, row.pdf_url
-    reinstated = current.withdrawn_on is not None
-    if reinstated:
-        current.withdrawn_on = None
-        report.reinstated.append(current.code)
-    if retitled:
-        report.retitled.append((current.code, old_titles, _titles(row.name, row.name_en)))
-    elif changed:
-        report.updated.append(current.code)
-    elif not reinstated:
-        report.unchanged += 1
-
-
-def _withdraw_unlisted(rows: Iterable[Standard], newest_listed: dict[int, int], today: date,
-                       report: TisiSyncReport) -> None:
-    """Editions not on the complete list and not older than a listed edition of their number."""
-    for row in rows:
-        replaced = row.year < newest_listed.get(row.number, 0)
-        if not replaced and row.withdrawn_on is None:
-            row.withdrawn_on = today
-            report.withdrawn.append(row.code)
-
-
-def sync_tisi_catalogue(session: Session, catalogue: Catalogue, today: date | None = None) -> TisiSyncReport:
-    """Make the catalogue match TISI's complete list and record the sync (caller commits, one transaction).
-
-    Listed editions are added or take the list's titles and PDF link; older editions of a listed
-    number are superseded; every other edition missing from the list is withdrawn (kept, never
-    offered). Aliases are keyed by number, so they follow the new edition. A `TisiSync` row records
-    the run; the knowledge version is bumped only when the catalogue changed.
-    """
-    if not catalogue.standards:
-        raise TisiError("รายชื่อว่างเปล่า", "the list is empty")
-    _check_lengths(catalogue.standards)
-    report = TisiSyncReport(listed=len(catalogue.standards), pages=catalogue.pages)
-    rows = list(session.scalars(select(Standard)))
-    existing = {(s.number, s.year): s for s in rows}
-    by_number: dict[int, list[Standard]] = defaultdict(list)
-    for s in rows:
-        by_number[s.number].append(s)
-    newest_listed: dict[int, int] = {}
-    for listed in catalogue.standards:
-        newest_listed[listed.number] = max(listed.year, newest_listed.get(listed.number, 0))
-        current = existing.get((listed.number, listed.year))
-        if current is None:
-            session.add(_new_edition(listed, by_number[listed.number]))
-            report.added.append(listed.code)
-        else:
-            _update_edition(current, listed, report)
-    listed_keys = {(r.number, r.year) for r in catalogue.standards}
-    _withdraw_unlisted((s for s in rows if (s.number, s.year) not in listed_keys), newest_listed,
-                       today or utcnow().date(), report)
-    _resupersede(session, set(newest_listed) | {s.number for s in rows}, report)
-    if report.changed:
-        report.version = bump_knowledge_version(session)
-    session.add(TisiSync(
-        source=catalogue.source, location=catalogue.location[:_LOCATION_LEN], pages=catalogue.pages,
-        standards=report.listed, added=len(report.added), updated=len(report.updated),
-        superseded=len(report.superseded), retitled=len(report.retitled), withdrawn=len(report.withdrawn),
-        reinstated=len(report.reinstated), knowledge_version=report.version))
-    session.flush()
-    return report
-
-
-def last_tisi_sync(session: Session) -> TisiSync | None:
-    """The latest complete sync with TISI's list (None before the first): when, and how many standards."""
-    return session.scalars(select(TisiSync).order_by(TisiSync.finished_at.desc(), TisiSync.id.desc())
-                           .limit(1)).first()

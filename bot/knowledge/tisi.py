@@ -4,7 +4,7 @@
 of the page that showed the link, ``...`` groups included) until no linked page is left unvisited;
 `read_saved` reads pages saved from a browser (a file or a folder) and refuses an incomplete set.
 Either returns a `Catalogue` only when the list was read completely; any failure raises `TisiError`
-before anything is written (``bot.knowledge.store.sync_tisi_catalogue`` writes a `Catalogue`).
+before anything is written (``bot.knowledge.sync.sync_tisi_catalogue`` writes a `Catalogue`).
 """
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from bot.config import DEFAULT_TISI_STANDARD_LIST_URL as TISI_STANDARD_LIST_URL
 from bot.db import db
 from bot.knowledge.store import knowledge_version
-from bot.models import Officer, Standard, StandardAlias
+from bot.models import Standard, StandardAlias
 from bot.nlp.knowledge import load_knowledge
+from tests.helpers import add_officer_alias
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
@@ -71,12 +72,7 @@ def test_load_fills_the_tables_like_the_files_and_is_idempotent(db_app):
 def test_load_follows_edited_files_and_keeps_officers_aliases(db_app, tmp_path):
     assert run(db_app, "load").exit_code == 0
     with db_app.app_context():
-        officer = Officer(username="somchai", password_hash="x", province="เชียงใหม่")
-        db.session.add(officer)
-        db.session.flush()
-        db.session.add(StandardAlias(alias="น้ำพริกแม่บ้าน", standard_number=129, source="officer",
-                                     created_by=officer.id))
-        db.session.commit()
+        add_officer_alias(db.session, "น้ำพริกแม่บ้าน", 129)
     folder = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, folder)
     standards = (folder / "standards.csv").read_text(encoding="utf-8")

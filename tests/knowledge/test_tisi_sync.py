@@ -15,16 +15,18 @@ from urllib.parse import unquote
 
 import pytest
 import requests
-from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
 from bot.db import db
 from bot.knowledge.brain import refresh_brain
-from bot.knowledge.store import knowledge_version, last_tisi_sync, records_from_db
+from bot.knowledge.store import knowledge_version, records_from_db
+from bot.knowledge.sync import last_tisi_sync
 from bot.knowledge.tisi import crawl, read_saved
 from bot.knowledge.tisi_client import USER_AGENT, TisiClient
 from bot.knowledge.tisi_page import PageShapeError, TisiError, parse_page, pdf_url
-from bot.models import Officer, Standard, StandardAlias, TisiSync
+from bot.models import Standard, StandardAlias, TisiSync
+from tests.fakes import fake_site
+from tests.helpers import add_officer_alias
 from tests.knowledge.fake_tisi import GRID_TARGET, OWN_FIELD, SAMPLE_ROWS, FakeTisi, Row, fictitious_rows
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "tisi" / "sample-page.html"
@@ -44,13 +46,8 @@ def full_list() -> list[Row]:
 # ---------------------------------------------------------------- fixtures and helpers
 @pytest.fixture(scope="module")
 def tisi_server():
-    holder: dict[str, FakeTisi] = {}
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.expect_request(re.compile(r"^/public/")).respond_with_handler(lambda r: holder["fake"].handle(r))
-    server.start()
-    yield server, holder
-    server.clear()
-    server.stop()
+    with fake_site(r"^/public/") as served:
+        yield served
 
 
 @pytest.fixture
@@ -328,12 +325,7 @@ def test_dry_run_prints_the_difference_and_saves_nothing(db_app, serve):
 def test_aliases_follow_the_new_edition_and_withdrawn_standards_are_never_offered(db_app, serve):
     loaded(db_app)
     with db_app.app_context():
-        officer = Officer(username="somchai", password_hash="x", province="เชียงใหม่")
-        db.session.add(officer)
-        db.session.flush()
-        db.session.add(StandardAlias(alias="ขนมชั้นใบเตยแม่ศรี", standard_number=1, source="officer",
-                                     created_by=officer.id))
-        db.session.commit()
+        add_officer_alias(db.session, "ขนมชั้นใบเตยแม่ศรี", 1)
         old = refresh_brain().matcher
         assert old.match("ลูกชุบ").candidates[0].code == "มผช. 1/2546"
         assert 102 in {c.number for c in old.match("หมูยอ").candidates}
