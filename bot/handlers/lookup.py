@@ -9,7 +9,14 @@ import re
 from typing import Any
 
 from bot.config import tisi_standard_list_url
-from bot.handlers.standard_card import HEADER_COLOUR, category_label, display_code, editions, standard_bubble
+from bot.handlers.standard_card import (
+    HEADER_COLOUR,
+    category_label,
+    display_code,
+    display_name,
+    editions,
+    standard_bubble,
+)
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
@@ -121,7 +128,7 @@ def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
                           category_label(current.category, lang))
     find = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
     quick = [category, find] if current.category in categories_by_key() else [find]
-    alt = f"{display_code(current.code, lang)} {current.name}"
+    alt = f"{display_code(current.code, lang)} {display_name(current, lang)}"
     return [*notes, m.flex(alt, standard_bubble(current, lang), quick)]
 
 

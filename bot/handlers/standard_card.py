@@ -25,6 +25,14 @@ def display_code(code: str, lang: str) -> str:
     return code.replace("มผช.", "TCPS", 1) if lang == "en" else code
 
 
+def display_name(record: StandardRecord, lang: str) -> str:
+    """The standard's name for the reader: TISI's English title in English ("THAI DESSERTS" → "Thai Desserts"),
+    else the Thai name."""
+    if lang == "en" and record.name_en:
+        return record.name_en.title() if record.name_en.isupper() else record.name_en
+    return record.name
+
+
 def category_label(key: str, lang: str) -> str:
     category = categories_by_key().get(key)
     return category.label(lang) if category else (key or "-")
@@ -42,8 +50,8 @@ def standard_bubble(record: StandardRecord, lang: str, *, for_product: str | Non
     if for_product:
         body.append(flex.text(phrase("product_card_for", lang, product=m.clip(for_product, 40)), size="xs",
                               color=flex.MUTED))
-    body.append(flex.text(record.name, weight="bold", size="lg"))
-    english = english_name(record.number) if lang == "en" else None
+    body.append(flex.text(display_name(record, lang), weight="bold", size="lg"))
+    english = english_name(record.number) if lang == "en" and not record.name_en else None
     if english:
         body.append(flex.row(phrase("lookup_label_name_en", lang), english))
     body.append(flex.row(phrase("lookup_label_category", lang), category_label(record.category, lang)))

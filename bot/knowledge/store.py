@@ -106,7 +106,7 @@ def records_from_db(session: Session, *, include_withdrawn: bool = False
     standards = [
         StandardRecord(number=s.number, year=s.year, code=s.code, name=s.name, category=s.category or "",
                        keywords=tuple(s.keywords or ()), source=s.source_url or "", superseded_by=s.superseded_by,
-                       withdrawn=s.withdrawn_on is not None)
+                       withdrawn=s.withdrawn_on is not None, name_en=s.name_en or "")
         for s in rows if include_withdrawn or s.number in in_force
     ]
     numbers = {s.number for s in standards}
@@ -181,10 +181,13 @@ def load_files(session: Session, knowledge_dir: Path | None = None) -> SyncRepor
     report = SyncReport()
     existing = {(s.number, s.year): s for s in session.scalars(select(Standard))}
     for record in bundle.standards:
-        _apply(existing.get((record.number, record.year)), {
+        values: dict[str, object] = {
             "number": record.number, "year": record.year, "code": record.code, "name": record.name,
             "category": record.category, "keywords": list(record.keywords), "source_url": record.source,
-        }, session, report)
+        }
+        if record.name_en:  # an English title from the files; one from TISI's list is kept otherwise
+            values["name_en"] = record.name_en
+        _apply(existing.get((record.number, record.year)), values, session, report)
     resupersede(session, {r.number for r in bundle.standards}, report)
     _sync_file_aliases(session, bundle.aliases, report)
     if report.changed:

@@ -66,6 +66,7 @@ def read_standards(path: Path) -> list[StandardRecord]:
                 keywords=keywords,
                 source=row["source"].strip(),
                 superseded_by=(row["superseded_by"] or "").strip() or None,
+                name_en=(row.get("name_en") or "").strip(),
             )
         )
     return records

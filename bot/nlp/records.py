@@ -26,6 +26,7 @@ class StandardRecord:
     source: str
     superseded_by: str | None
     withdrawn: bool = False  # no longer on TISI's list (kept for history, never offered)
+    name_en: str = ""  # the official English title (TISI's list), when known
 
     @property
     def is_current(self) -> bool:

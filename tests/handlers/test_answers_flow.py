@@ -345,6 +345,15 @@ def test_lookup_in_english(app, fake_line):
     assert phrase("lookup_header", "en") in shown
 
 
+def test_english_readers_see_tisis_english_title(app, fake_line):
+    card = standard_card(chat(app, fake_line, "What is TCPS 1?", OTHER))
+    assert card["altText"] == "TCPS 1/2552 Thai Desserts"
+    shown = flex_texts(card["contents"])
+    assert "Thai Desserts" in shown and "ขนมไทย" not in shown
+    thai = standard_card(chat(app, fake_line, "มผช. 1 คืออะไร"))
+    assert thai["altText"] == "มผช. 1/2552 ขนมไทย"
+
+
 def test_lookup_button_then_a_bare_number(app, fake_line):
     ask = press(app, fake_line, "action=lookup_code")[0]
     assert ask["text"] == phrase("lookup_ask_code", "th")

@@ -237,7 +237,7 @@ def test_menu_button_then_product_name_then_other_business(db_app, fake_line):
     # In the flow even a bare, unknown word is taken as a product name.
     messages = checked(say(db_app, fake_line, USER, "ข้าวต้มมัดใบตอง"))
     assert "ข้าวต้มมัดใบตอง" in messages[0]["text"] and TISI_LIST in messages[0]["text"]
-    assert bubble_codes(checked(say(db_app, fake_line, USER, "กะละแม"))) == ["มผช. 1/2546"]
+    assert bubble_codes(checked(say(db_app, fake_line, USER, "กะละแม"))) == ["มผช. 1/2552"]  # the current edition
     # Something that is not a product leaves the flow for its own handler.
     hello = checked(say(db_app, fake_line, USER, "สวัสดีค่ะ"))
     assert hello[0]["text"] == phrase("greeting")

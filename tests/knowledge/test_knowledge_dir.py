@@ -42,7 +42,7 @@ def other_knowledge(tmp_path) -> Path:
     _replace(folder / "provinces.yaml", "  - กระบี่\n", "  - กระบี่\n  - จังหวัดทดลอง\n")
     _replace(folder / "certificates.yaml", "validity_years: 3", "validity_years: 5")
     _replace(folder / "richmenu.yaml", "chat_bar_text: เมนู มผช.", "chat_bar_text: เมนูทดลอง")
-    _replace(folder / "standards.csv", "มผช. 2/2546,ไวน์ผลไม้", "มผช. 2/2546,ไวน์ผลไม้ทดลอง")
+    _replace(folder / "standards.csv", "มผช. 2/2567,ไวน์ผลไม้", "มผช. 2/2567,ไวน์ผลไม้ทดลอง")
     _replace(folder / "faq.yaml", "popular: [what_is_tcps, ", "popular: [")
     _replace(folder / "lexicon.yaml", "synonyms:\n", "synonyms:\n  คำทดลอง: มผช\n")
     _replace(folder / "intents.yaml", "product_term_ignore: [", "product_term_ignore: [คำทดลอง, ")

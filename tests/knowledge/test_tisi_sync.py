@@ -6,8 +6,10 @@ above 1555 are fictitious, made up for these tests.
 """
 from __future__ import annotations
 
+import csv
 import itertools
 import re
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -29,6 +31,7 @@ from tests.fakes import fake_site
 from tests.helpers import add_officer_alias
 from tests.knowledge.fake_tisi import GRID_TARGET, OWN_FIELD, SAMPLE_ROWS, FakeTisi, Row, fictitious_rows
 
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "tisi" / "sample-page.html"
 LIST_URL = "https://tcps.tisi.go.th/public/StandardList.aspx"
 WINE_PDF = ("http://tcps.tisi.go.th/pub/TCPS%200002_67%20(%e0%b9%84%e0%b8%a7%e0%b8%99%e0%b9%8c%e0%b8%9c"
@@ -99,8 +102,43 @@ def edition(app, code: str) -> Standard:
         return row
 
 
+# The tests load the catalogue as it was before TISI's list was read: without the editions knowledge/standards.csv
+# has only because that list showed them (the sync finds them new), without the standards added with them and
+# without English titles.
+FROM_TISI_LIST = ("มผช. 1/2552", "มผช. 2/2567")
+ADDED_WITH_THEM = ("790", "914", "1300")
+_BEFORE: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def knowledge_before_the_list(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("knowledge-before-tisi") / "knowledge"
+    shutil.copytree(ROOT / "knowledge", folder)
+    path = folder / "standards.csv"
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames or [], list(reader)
+    kept = [{**r, "superseded_by": "" if r["superseded_by"] in FROM_TISI_LIST else r["superseded_by"], "name_en": ""}
+            for r in rows if r["code"] not in FROM_TISI_LIST and r["number"] not in ADDED_WITH_THEM]
+    _rewrite(path, fields, kept)
+    aliases = folder / "aliases.csv"
+    with aliases.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames or [], list(reader)
+    _rewrite(aliases, fields, [r for r in rows if r["number"] not in ADDED_WITH_THEM])
+    _BEFORE["dir"] = folder
+    return folder
+
+
+def _rewrite(path: Path, fields, rows) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def loaded(app):
-    result = run(app, "load")
+    result = run(app, "load", "--dir", str(_BEFORE["dir"]))
     assert result.exit_code == 0, result.output
     return app
 
