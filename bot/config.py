@@ -102,6 +102,8 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "KNOWLEDGE_DIR": env.get("KNOWLEDGE_DIR") or str(DEFAULT_KNOWLEDGE_DIR),
         "TISI_STANDARD_LIST_URL": env.get("TISI_STANDARD_LIST_URL") or DEFAULT_TISI_STANDARD_LIST_URL,
         "KNOWLEDGE_REFRESH_SECONDS": _env_float(env, "KNOWLEDGE_REFRESH_SECONDS", 5.0),
+        # 0: answers never wait for a rebuild (they come from the current knowledge meanwhile)
+        "KNOWLEDGE_REBUILD_WAIT_SECONDS": _env_float(env, "KNOWLEDGE_REBUILD_WAIT_SECONDS", 0.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "TESTING": False,

@@ -44,6 +44,9 @@ def base_config(database_url: str, line_api: str, **extra: object) -> dict:
         "SEND_BACKOFF_SECONDS": 0.0,
         "WORKER_IDLE_SECONDS": 0.05,
         "WTF_CSRF_ENABLED": True,
+        # The next message after a change sees it (the rebuild itself still runs in its own thread;
+        # tests/knowledge/test_refresh.py covers answers that do not wait).
+        "KNOWLEDGE_REBUILD_WAIT_SECONDS": 60.0,
     }
     config.update(extra)
     return config

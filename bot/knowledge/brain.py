@@ -3,10 +3,13 @@
 Standards and aliases come from the database (``standard``, ``standard_alias``) when it holds
 any standard, else from the files in ``knowledge/``. Each app keeps one `Brain`; the dispatcher
 calls :func:`refresh_brain` before each event, which reads ``knowledge_version`` at most every
-``KNOWLEDGE_REFRESH_SECONDS`` and rebuilds when it changed (an import or an officer's alias), so
-running processes see new knowledge without a restart. A rebuild swaps the reference atomically;
-readers keep the brain they already hold. Built brains are cached by content, so processes (and
-test apps) with the same knowledge share one.
+``KNOWLEDGE_REFRESH_SECONDS`` and rebuilds when it changed (an import, a sync or an officer's
+alias), so running processes see new knowledge without a restart. The rebuild (about a second for
+the whole TISI catalogue) runs in a thread of its own, off the answering path: answers keep coming
+from the current brain until the new one is ready (or, with ``KNOWLEDGE_REBUILD_WAIT_SECONDS``, an
+answer waits that long for it), then the reference is swapped atomically; readers keep the brain
+they already hold. Built brains are cached by content, so processes (and test apps) with the same
+knowledge share one.
 """
 from __future__ import annotations
 
@@ -92,10 +95,13 @@ class BrainHolder:
     """One app's current brain and the knowledge version it was built from (thread-safe)."""
 
     def __init__(self, knowledge_dir: Path | None = None, interval: float = DEFAULT_REFRESH_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, rebuild_wait: float = 0.0) -> None:
         self.knowledge_dir = knowledge_dir
         self.interval = interval
         self.clock = clock
+        self.rebuild_wait = rebuild_wait  # how long the refreshing caller waits for a rebuild
+        self.rebuilds = 0  # finished background rebuilds (for tests and figures)
+        self._building: int | None = None  # the version a background thread is building
         self.brain: Brain | None = None
         self.version: int | None = None
         self.checked_at = float("-inf")
@@ -135,7 +141,7 @@ class BrainHolder:
             self.checks += 1
             with Session(engine) as session:
                 version = knowledge_version(session)
-                if self.brain is not None and version == self.version:
+                if self.brain is not None and version in (self.version, self._building):
                     return
                 bundle = knowledge_bundle(session, self.knowledge_dir)
         except SQLAlchemyError:
@@ -143,6 +149,18 @@ class BrainHolder:
             if self.brain is None:
                 self.brain = brain_for(load_knowledge(self.knowledge_dir))
             return
+        if self.brain is None:  # nothing to answer with yet: build here
+            self._install(bundle, version)
+            return
+        self._building = version
+        builder = threading.Thread(target=self._install, args=(bundle, version),
+                                   name=f"brain-rebuild-{version}", daemon=True)
+        builder.start()
+        if self.rebuild_wait > 0:
+            builder.join(self.rebuild_wait)
+
+    def _install(self, bundle: KnowledgeBundle, version: int) -> None:
+        """Build the brain for ``bundle`` and make it current (the old one stays if the build fails)."""
         try:
             brain = brain_for(bundle)
         except Exception:  # bad data must not stop the bot: keep what works until the next change
@@ -152,6 +170,9 @@ class BrainHolder:
             log.info("knowledge version %s → %s: matcher rebuilt (%d standards, %d aliases)",
                      self.version, version, len(bundle.standards), len(bundle.aliases))
         self.brain, self.version = brain, version
+        if self._building == version:
+            self._building = None
+        self.rebuilds += 1
 
 
 _holders_lock = threading.Lock()
@@ -165,7 +186,8 @@ def holder_for(app: Flask) -> BrainHolder:
             holder = app.extensions.get(_EXTENSION)
             if holder is None:
                 holder = BrainHolder(Path(app.config["KNOWLEDGE_DIR"]),
-                                     float(app.config.get("KNOWLEDGE_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS)))
+                                     float(app.config.get("KNOWLEDGE_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS)),
+                                     rebuild_wait=float(app.config.get("KNOWLEDGE_REBUILD_WAIT_SECONDS", 0.0)))
                 app.extensions[_EXTENSION] = holder
     return holder
 

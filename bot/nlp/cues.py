@@ -99,6 +99,7 @@ _CUE_INTENTS = (
     "greeting", "thanks", "unlink", "status", "standard_lookup", "officer", "cancel", "help",
     "product_standard", "product_question", "subscribe", "unsubscribe",
 )
+_OPTIONAL_CUES = ("product_frame",)
 
 
 def load_intent_rules(path: Path | str | None = None) -> IntentRules:
@@ -125,7 +126,7 @@ def load_intent_rules(path: Path | str | None = None) -> IntentRules:
     not_th = (words.get("not_th") or []) if isinstance(words, dict) else []
     context = (words.get("context") or []) if isinstance(words, dict) else []
     return IntentRules(
-        cues={k: data[k] for k in _CUE_INTENTS},
+        cues={k: data[k] for k in (*_CUE_INTENTS, *_OPTIONAL_CUES) if k in data},
         fillers=both(data["fillers"], "fillers"),
         category_words=both(data["category"], "category"),
         product_words=both(words, "product_words"),

@@ -76,6 +76,7 @@ class _Product:
     text: str  # the standard name/alias or product word found
     strong: bool  # a standard name/alias (True) or just an everyday product word (False)
     span: tuple[int, int] | None  # token index range in the message, if found by tokens
+    written: str = ""  # the words naming it ("ทำไส้อั่วขาย"), masked with it; default: ``text``
 
 
 class IntentClassifier:
@@ -97,6 +98,7 @@ class IntentClassifier:
         self.prep = TextPrep(lexicon, extra_words=self._terms)
         self.faq = FaqIndex(list(faq_entries), self.prep)
         self._cues = {name: Cues(spec, self.prep, name) for name, spec in rules.cues.items()}
+        self._frames = self._cues["product_frame"].regexes if "product_frame" in self._cues else []
         self._fillers = frozenset(self.prep.prepare(w) for w in rules.fillers) | lexicon.ignorable
         self._category_words = frozenset(self.prep.prepare(w) for w in rules.category_words)
         self._triggers: list[tuple[tuple[str, ...], str]] = []
@@ -203,12 +205,20 @@ class IntentClassifier:
             m = pattern.search(text)
             if m:
                 return _Product(m.group(0), False, None)
+        return self._framed_product(text)
+
+    def _framed_product(self, text: str) -> _Product | None:
+        """A product named by how producers speak ("ทำ…ขาย", "I make …"), whatever it is."""
+        for regex in self._frames:
+            m = regex.search(text)
+            if m and m.group("product").strip():
+                return _Product(m.group("product").strip(), False, None, m.group(0))
         return None
 
     def _mask_product(self, text: str, tokens: list[str], product: _Product) -> str:
         """``text`` without the product and the words describing it ("ทำ…ขาย", "สินค้าเรา")."""
         if product.span is None:
-            return text.replace(product.text, " ", 1).strip()
+            return text.replace(product.written or product.text, " ", 1).strip()
         start, end = product.span
         kept = [t for t in tokens[:start] + tokens[end:] if t not in self._product_context]
         return " ".join(kept)

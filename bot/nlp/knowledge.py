@@ -6,14 +6,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
+
 from bot.config import knowledge_dir
 from bot.nlp.records import AliasRecord, StandardRecord
+from bot.nlp.title_keys import TitleWords
 
 STANDARDS_FILE = "standards.csv"
 ALIASES_FILE = "aliases.csv"
 NOT_COMMUNITY_FILE = "not_community_products.csv"
 UNLISTED_FILE = "unlisted_community_products.csv"
 FILLERS_FILE = "chat_fillers.txt"
+TITLE_WORDS_FILE = "title_words.yaml"
 
 FILLER_SECTIONS = ("filler", "separator", "glue")
 
@@ -107,6 +111,19 @@ def read_filler_sections(path: Path) -> dict[str, tuple[str, ...]]:
     return {name: tuple(words) for name, words in sections.items()}
 
 
+def read_title_words(path: Path) -> TitleWords:
+    """``title_words.yaml``: how producers write the words of official titles (optional file)."""
+    if not path.exists():
+        return TitleWords()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path.name}: expected a mapping of sections")
+    try:
+        return TitleWords.from_mapping(data)
+    except ValueError as exc:
+        raise KnowledgeError(str(exc)) from None
+
+
 def current_standards(directory: Path | None = None) -> dict[int, StandardRecord]:
     """Number → current edition (not superseded, else the newest) of each standard in the knowledge
     directory's ``standards.csv`` (read once per directory)."""
@@ -133,5 +150,6 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBundle:
         "fillers": fillers["filler"],
         "separators": fillers["separator"],
         "glue_words": fillers["glue"],
+        "title_words": read_title_words(base / TITLE_WORDS_FILE),
     }
     return KnowledgeBundle(read_standards(base / STANDARDS_FILE), read_aliases(base / ALIASES_FILE), lexicons)

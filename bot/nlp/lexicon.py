@@ -69,11 +69,14 @@ def build_entries(
     aliases: Iterable[AliasRecord],
     unlisted: Mapping[str, str],
     not_community: Mapping[str, str],
+    derived: Iterable[tuple[str, int, float]] = (),
 ) -> dict[str, LexiconEntry]:
-    """Merge names, aliases and the two not-covered lexicons into key → entry.
+    """Merge names, aliases, keys ``derived`` from titles (term, number, strength) and the two
+    not-covered lexicons into key → entry.
 
     Standard keys win over not-covered keys with the same spelling; a key that
-    points to several standards is capped at :data:`WEIGHT_GENERIC`.
+    points strongly to several standards is capped at :data:`WEIGHT_GENERIC` (a key that is one
+    standard's name and only a broad word for others keeps pointing to that one first).
     """
     weights: dict[str, dict[int, float]] = defaultdict(dict)
 
@@ -86,10 +89,15 @@ def build_entries(
         add(record.name, record.number, WEIGHT_CURRENT_NAME if record.is_current else WEIGHT_OLD_NAME)
     for alias in aliases:
         add(alias.alias, alias.number, _alias_weight(alias.source))
+    for term, number, weight in derived:  # already normalised by derive_title_terms
+        key = term.replace(" ", "")
+        if key:
+            weights[key][number] = max(weight, weights[key].get(number, 0.0))
 
     entries: dict[str, LexiconEntry] = {}
     for key, by_number in weights.items():
-        if len(by_number) > 1:
+        strong = [n for n, w in by_number.items() if w > WEIGHT_GENERIC]
+        if len(strong) > 1:
             by_number = {n: min(w, WEIGHT_GENERIC) for n, w in by_number.items()}
         entries[key] = LexiconEntry(key, STANDARD, dict(by_number))
     for kind, terms in ((UNLISTED, unlisted), (NOT_COMMUNITY, not_community)):

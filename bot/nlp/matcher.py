@@ -23,19 +23,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pythainlp.tokenize import word_tokenize
-
 from bot.nlp.knowledge import load_knowledge
 from bot.nlp.lexicon import (
     NOT_COMMUNITY,
     STANDARD,
     UNLISTED,
+    WEIGHT_ALIAS,
     WEIGHT_GENERIC,
     KeyTrie,
     LexiconEntry,
     build_entries,
 )
-from bot.nlp.preprocess import Phrase, QueryPreprocessor, StandardRef, default_word_trie
+from bot.nlp.preprocess import Phrase, QueryPreprocessor, StandardRef, default_words
+from bot.nlp.preprocess import title_words as split_title
 from bot.nlp.records import (
     CHOOSE,
     MATCH,
@@ -49,6 +49,7 @@ from bot.nlp.records import (
     StandardRecord,
 )
 from bot.nlp.similarity import CharNgramIndex, FuzzyKeys, SoundexKeys, TokenSubsequenceKeys
+from bot.nlp.title_keys import TitleWords, derive_title_terms
 
 MATCH_THRESHOLD = 0.8  # best score at least this, and clear of the runner-up → match
 MATCH_MARGIN = 0.1
@@ -68,6 +69,10 @@ SHORT_KEY_LEN = 3
 SHORT_KEY_FLOOR = 0.7
 # Every word of a known multi-word name found in order inside a phrase.
 TOKEN_SUBSEQUENCE_STRENGTH = 0.82
+TOKEN_SET_STRENGTH = 0.75  # the same words in another order ("ยอหมู"): a short list
+# Exact hits covering less than this of a phrase, none of them confident, get the whole phrase's
+# fuzzy evidence as well.
+WEAK_COVERAGE = 0.5
 
 
 def fuzzy_strength(similarity: float) -> float:
@@ -115,7 +120,7 @@ class Matcher:
         self._trie = KeyTrie(self._keys)
         self._fuzzy = FuzzyKeys(self._keys)
         self._soundex = SoundexKeys(self._keys)
-        self._subseq = TokenSubsequenceKeys(self._keys, _default_words)
+        self._subseq = TokenSubsequenceKeys(self._keys, default_words)
         self._ngrams = ngrams
         self.preprocessor = preprocessor
 
@@ -131,6 +136,7 @@ class Matcher:
         fillers: Iterable[str] = (),
         separators: Iterable[str] = (),
         glue_words: Iterable[str] = (),
+        title_words: TitleWords | None = None,
     ) -> Matcher:
         """Build the index from records and lexicons (no I/O; ~0.5 s, mostly the word trie)."""
         standards = list(standards)
@@ -143,10 +149,11 @@ class Matcher:
         unknown = sorted({a.number for a in aliases} - current.keys())
         if unknown:
             raise ValueError(f"aliases point to standards not in the data: {unknown}")
-        entries = build_entries(standards, aliases, unlisted or {}, not_community or {})
+        derived = derive_title_terms(standards, title_words or TitleWords(), split_title)
+        entries = build_entries(standards, aliases, unlisted or {}, not_community or {}, derived)
         documents: dict[int, list[str]] = defaultdict(list)
         for record in standards:
-            documents[record.number].extend([record.name, *record.keywords])
+            documents[record.number].extend([record.name, record.name_en, *record.keywords])
         for alias in aliases:
             documents[alias.number].append(alias.alias)
         preprocessor = QueryPreprocessor(entries.keys(), fillers, separators, glue_words)
@@ -200,10 +207,11 @@ class Matcher:
                 return [unit]
         if not hits:
             return [self._soft_unit(phrase.display, text, phrase)]
+        hits = self._drop_modifiers(hits, phrase)
         units = []
         for i, (start, end, entry) in enumerate(hits):
             unit = _Unit(phrase=phrase.display_span(start, end))
-            tie = self._ngrams.scores(text) if len(entry.weights) > 1 else {}
+            tie = self._ngrams.scores(_rest_or_whole(text, start, end)) if len(entry.weights) > 1 else {}
             strength = 1.0
             if end - start <= SHORT_KEY_LEN:
                 segment_end = hits[i + 1][0] if i + 1 < len(hits) else len(text)
@@ -211,7 +219,34 @@ class Matcher:
                 strength = SHORT_KEY_FLOOR + (1 - SHORT_KEY_FLOOR) * share
             self._add_entry(unit, entry, strength, tie)
             units.append(unit)
+        if coverage < WEAK_COVERAGE and all(max(u.scores.values(), default=0.0) < MATCH_THRESHOLD for u in units):
+            # A broad word covers little of the phrase ("หิน" in "หินสีวาดลายการ์ตูน"):
+            # the whole phrase's fuzzy evidence may know better.
+            soft = self._soft_unit(phrase.display, text, phrase)
+            for unit in units:
+                for number, score in unit.scores.items():
+                    soft.add(number, score)
+            if max(soft.scores.values(), default=0.0) > max(
+                    (max(u.scores.values(), default=0.0) for u in units), default=0.0):
+                return [soft]
         return units
+
+    @staticmethod
+    def _drop_modifiers(
+        hits: list[tuple[int, int, LexiconEntry]], phrase: Phrase
+    ) -> list[tuple[int, int, LexiconEntry]]:
+        """Thai puts the head first: after a not-covered head ("สบู่เหลว", "เทียนหอม"), a broad or
+        derived key written right after it ("…ล้างมือ", "…ไขถั่วเหลือง") describes that product."""
+        start, _end, head = hits[0]
+        if start != 0 or head.kind == STANDARD:
+            return hits
+        kept = [hits[0]]
+        for hit in hits[1:]:
+            glued = phrase.display_span(0, hit[1]).count(" ") == 0
+            if hit[2].kind == STANDARD and glued and max(hit[2].weights.values()) < WEIGHT_ALIAS:
+                continue
+            kept.append(hit)
+        return kept
 
     @staticmethod
     def _may_override(hits: list[tuple[int, int, LexiconEntry]], fuzzy_entry: LexiconEntry) -> bool:
@@ -262,8 +297,9 @@ class Matcher:
             self._add_entry(unit, entry, strength, ngram)
             for number, weight in entry.weights.items():
                 fuzzy_by_number[number] = max(fuzzy_by_number.get(number, 0.0), weight * strength)
-        for idx, _share in self._subseq.lookup(text):
-            self._add_entry(unit, self._entry_list[idx], TOKEN_SUBSEQUENCE_STRENGTH, ngram)
+        for idx, in_order in self._subseq.lookup(text):
+            strength = TOKEN_SUBSEQUENCE_STRENGTH if in_order else TOKEN_SET_STRENGTH
+            self._add_entry(unit, self._entry_list[idx], strength, ngram)
         for span in self._head_spans(phrase):
             for idx, ratio in self._soundex.lookup(span):
                 strength = (SOUNDEX_BASE + SOUNDEX_SPAN * ratio) * (0.7 + 0.3 * len(span) / len(text))
@@ -313,9 +349,10 @@ class Matcher:
         return MatchResult(query, NOT_IN_KNOWLEDGE, (), tuple(p.phrase for p in parts), tuple(parts))
 
 
-def _default_words(text: str) -> list[str]:
-    """newmm with PyThaiNLP's own dictionary only (splits our multi-word keys)."""
-    return word_tokenize(text, custom_dict=default_word_trie(), engine="newmm", keep_whitespace=False)
+def _rest_or_whole(text: str, start: int, end: int) -> str:
+    """The words around a broad key tell the standards sharing it apart ("ใบบัวบก|อบแห้ง")."""
+    rest = text[:start] + text[end:]
+    return rest if len(rest) >= MIN_SOFT_LEN else text
 
 
 def _round_robin(lists: list[tuple[Candidate, ...]], k: int) -> tuple[Candidate, ...]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pythainlp.util import normalize as thai_normalize
 
@@ -44,6 +45,7 @@ def to_arabic_digits(text: str) -> str:
     return text.translate(_THAI_DIGITS)
 
 
+@lru_cache(maxsize=65536)
 def normalize_text(text: str) -> str:
     """Return a canonical form of a chat message for matching.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from pythainlp.tokenize import word_dict_trie, word_tokenize
@@ -15,6 +16,7 @@ from bot.nlp.normalize import normalize_text
 
 # A token with no letter or digit (punctuation, emoji, "%") ends a phrase.
 _HAS_WORD_CHAR = re.compile(r"[0-9a-z\u0e01-\u0e4e]", re.IGNORECASE)
+_LATIN_WORD = re.compile(r"[a-z'-]+", re.IGNORECASE)
 _DIGITS_ONLY = re.compile(r"^[0-9.,]+$")
 # "มผช." / "ม.ผ.ช." / "TCPS" without a number: part of the question, not of the product.
 _CODE_PREFIX = re.compile(r"ม\.?ผ\.?ช\.?|tcps\.?", re.IGNORECASE)
@@ -83,6 +85,32 @@ def default_word_trie() -> Trie:
     return word_dict_trie()
 
 
+SHORT_HEAD_LEN = 3  # ขนม, หมู, ไข่, ปลา
+
+
+@lru_cache(maxsize=65536)
+def default_words(text: str) -> tuple[str, ...]:
+    """newmm with PyThaiNLP's own dictionary only (splits our multi-word keys); cached, as every
+    rebuild of the matcher tokenises the same names again."""
+    return tuple(word_tokenize(text, custom_dict=default_word_trie(), engine="newmm", keep_whitespace=False))
+
+
+def title_words(text: str) -> tuple[str, ...]:
+    """:func:`default_words`, with a one-word compound split after a short generic noun when it can
+    be ("ขนมไทย" → "ขนม|ไทย", "หมูหยอง" → "หมู|หยอง"): titles are named by their head word.
+    Longer first parts are left whole ("ดินสอพอง" is not a kind of ดินสอ)."""
+    words = default_words(text)
+    if len(words) != 1:
+        return words
+    trie = default_word_trie()
+    word = words[0]
+    for head in sorted(trie.prefixes(word), key=len, reverse=True):
+        rest = word[len(head):]
+        if 2 <= len(head) <= SHORT_HEAD_LEN and len(rest) >= 2 and rest in trie:
+            return (head, rest)
+    return words
+
+
 class LayeredTrie(Trie):
     """A read-only view of two tries: the shared default words plus our own words.
 
@@ -138,8 +166,15 @@ class QueryPreprocessor:
         )
 
     def tokenize(self, text: str) -> list[str]:
-        """newmm tokens of normalised text (whitespace kept as tokens)."""
-        return word_tokenize(text, custom_dict=self.trie, engine="newmm", keep_whitespace=True)
+        """newmm tokens of normalised text (whitespace kept as tokens); a Latin word stays whole
+        (newmm would cut "orange" at the dictionary word "or")."""
+        tokens: list[str] = []
+        for token in word_tokenize(text, custom_dict=self.trie, engine="newmm", keep_whitespace=True):
+            if tokens and _LATIN_WORD.fullmatch(token) and _LATIN_WORD.fullmatch(tokens[-1]):
+                tokens[-1] += token
+            else:
+                tokens.append(token)
+        return tokens
 
     def prepare(self, query: str) -> PreparedQuery:
         """Normalise ``query``, pull out ``มผช. N`` references and split it into phrases."""

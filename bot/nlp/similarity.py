@@ -35,7 +35,12 @@ class CharNgramIndex:
     """TF-IDF (sublinear tf, smoothed idf) over char n-grams, one document per label."""
 
     def __init__(self, documents: Mapping[int, Iterable[str]]) -> None:
-        counts = {label: sum((char_ngrams(t) for t in texts), Counter()) for label, texts in documents.items()}
+        counts: dict[int, Counter[str]] = {}
+        for label, texts in documents.items():
+            grams: Counter[str] = Counter()
+            for text in texts:
+                grams.update(char_ngrams(text))
+            counts[label] = grams
         n_docs = max(len(counts), 1)
         df: Counter[str] = Counter()
         for grams in counts.values():
@@ -143,32 +148,35 @@ class SoundexKeys:
 
 
 class TokenSubsequenceKeys:
-    """Multi-word keys whose words all occur, in order, among a phrase's words.
+    """Multi-word keys whose words all occur among a phrase's words, in order or not.
 
-    Finds "หิน|สี|วาด|ลาย|การ์ตูน" ⊇ "หิน|วาด|ลาย" when words were inserted
-    between the words of a known name. Keys and phrases are split with the
-    same tokenizer; only keys of two or more words of 2+ characters count.
+    Finds "หิน|สี|วาด|ลาย|การ์ตูน" ⊇ "หิน|วาด|ลาย" when words were inserted between the
+    words of a known name, and "ยอ|หมู" for "หมู|ยอ" when the user put them the other way
+    round. Keys and phrases are split with the same tokenizer; only keys of two or more
+    words of 2+ characters count.
     """
 
-    def __init__(self, keys: Sequence[str], tokenize: Callable[[str], list[str]]) -> None:
+    def __init__(self, keys: Sequence[str], tokenize: Callable[[str], Sequence[str]]) -> None:
         self._tokens: dict[int, tuple[str, ...]] = {}
-        by_first: dict[str, list[int]] = defaultdict(list)
+        by_word: dict[str, list[int]] = defaultdict(list)
         for idx, key in enumerate(keys):
             words = tuple(w for w in tokenize(key) if w.strip())
             if len(words) >= 2 and all(len(w) >= 2 for w in words):
                 self._tokens[idx] = words
-                by_first[words[0]].append(idx)
-        self._by_first = {w: tuple(v) for w, v in by_first.items()}
+                by_word[min(words, key=len)].append(idx)  # index by a word every match must hold
+        self._by_word = {w: tuple(v) for w, v in by_word.items()}
         self._tokenize = tokenize
 
-    def lookup(self, text: str) -> list[tuple[int, float]]:
-        """(key index, share of ``text`` the key's words cover) for every contained key."""
+    def lookup(self, text: str) -> list[tuple[int, bool]]:
+        """(key index, True when in the key's order) for every key whose words ``text`` holds."""
         words = [w for w in self._tokenize(text) if w.strip()]
+        present = set(words)
         found = []
-        for i, word in enumerate(words):
-            for idx in self._by_first.get(word, ()):
-                if _is_subsequence(self._tokens[idx][1:], words[i + 1 :]):
-                    found.append((idx, sum(map(len, self._tokens[idx])) / len(text)))
+        for word in present:
+            for idx in self._by_word.get(word, ()):
+                needed = self._tokens[idx]
+                if present.issuperset(needed):
+                    found.append((idx, _is_subsequence(needed, words)))
         return found
 
 

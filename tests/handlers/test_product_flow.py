@@ -281,3 +281,14 @@ def test_a_standard_code_inside_the_product_flow_gets_the_lookup_card(db_app, fa
     assert "129/2546" in flat and "น้ำพริกแกง" in flat
     assert phrase("lookup_label_editions") in flat
     assert "action=pick_standard" not in flat  # the look-up card, not a product answer's card to choose
+
+
+def test_a_product_nobody_listed_is_still_a_product_question(app, fake_line):
+    """"ผมทำไส้อั่วขาย" names a product by how producers speak, though no list holds it."""
+    thai = checked(say(app, fake_line, USER, "ผมทำไส้อั่วขาย"))
+    assert "ไส้อั่ว" in thai[0]["text"] and TISI_LIST in thai[0]["text"]
+    assert "ผมทำ" not in thai[0]["text"]
+    english = checked(say(app, fake_line, "U" + "e" * 32, "I make dried mango, which standard?"))
+    assert "dried mango" in english[0]["text"] and "which standard" not in english[0]["text"]
+    assert sorted((r.kind, r.normalized) for r in unmatched_rows(app)) == [
+        ("not_in_knowledge", "dried mango"), ("not_in_knowledge", "ไส้อั่ว")]

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 from sqlalchemy import create_engine
 
@@ -126,7 +127,7 @@ def test_version_is_read_at_most_once_per_interval(db_app):
 
 def test_concurrent_refreshes_during_a_rebuild_always_get_a_working_brain(db_app):
     load(db_app)
-    holder = BrainHolder(interval=0.0)
+    holder = BrainHolder(interval=0.0, rebuild_wait=60.0)
     errors: list[BaseException] = []
     seen: list[object] = []
 
@@ -175,3 +176,40 @@ def test_unreadable_knowledge_tables_fall_back_to_the_files(tmp_path):
     assert holder.refresh(engine) is default_brain()
     assert holder.version is None  # retried at the next check
     engine.dispose()
+
+
+def test_a_rebuild_runs_off_the_answering_path(db_app, tmp_path, monkeypatch):
+    """After a sync, answers keep coming from the old matcher until the new one is ready."""
+    import bot.knowledge.brain as brain_module
+
+    load(db_app)
+    holder = BrainHolder(interval=0.0, rebuild_wait=0.0)
+    started, release = threading.Event(), threading.Event()
+    real_build = brain_module.build_brain
+
+    def slow_build(bundle=None):
+        started.set()
+        assert release.wait(30)
+        return real_build(bundle)
+
+    with db_app.app_context():
+        old = holder.refresh(db.engine)
+        built = holder.rebuilds
+        monkeypatch.setattr(brain_module, "build_brain", slow_build)
+        monkeypatch.setattr(brain_module, "_cache", OrderedDict())  # no brain built by another test
+        path = tmp_path / "tisi.csv"
+        path.write_text("รหัส,ชื่อ\nมผช. 9003/2566,ตุ้บตั้บ\n", encoding="utf-8")
+        assert db_app.test_cli_runner().invoke(args=["knowledge", "import-standards", str(path)]).exit_code == 0
+
+        assert holder.refresh(db.engine) is old  # returns at once: the build runs in its own thread
+        assert started.wait(10)
+        for _ in range(3):  # answering goes on from the old brain, and the same version is built once
+            assert holder.refresh(db.engine).matcher.match("ตุ้บตั้บ").verdict == "not_in_knowledge"
+        release.set()
+        for _ in range(300):
+            if holder.rebuilds > built:
+                break
+            threading.Event().wait(0.05)
+        new = holder.refresh(db.engine)
+    assert holder.rebuilds == built + 1 and new is not old
+    assert [c.number for c in new.matcher.match("ตุ้บตั้บ").candidates] == [9003]

@@ -267,3 +267,19 @@ def test_the_classifier_and_the_status_flow_read_the_same_application_number(cla
     result = classifier.classify(text)
     assert result.intent == "status"
     assert result.entities.get("application_number") == extract_application_number(text)
+
+
+@pytest.mark.parametrize(("text", "product"), [
+    ("ผมทำไส้อั่วขาย", "ไส้อั่ว"),
+    ("หนูผลิตแจ่วบองขายค่ะ", "แจ่วบอง"),
+    ("I make dried mango, which standard?", "dried mango"),
+    ("We sell rice crackers", "rice crackers"),
+])
+def test_a_product_named_the_way_producers_speak_is_a_product_question(classifier, text, product):
+    result = classifier.classify(text)
+    assert result.intent == "product_standard" and result.entities.get("product") == product, result
+
+
+@pytest.mark.parametrize("text", ["ทำอย่างไรให้ขายได้", "ทำเอกสารขาย", "ค่าธรรมเนียมเท่าไหร่คะ"])
+def test_doing_and_selling_words_alone_are_not_a_product(classifier, text):
+    assert classifier.classify(text).intent != "product_standard"

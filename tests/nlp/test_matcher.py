@@ -192,10 +192,10 @@ def test_empty_and_filler_only_messages(matcher: Matcher) -> None:
 
 
 def test_rebuild_picks_up_a_new_alias(bundle: KnowledgeBundle, matcher: Matcher) -> None:
-    assert matcher.match("ขนมจ๊อกกี้").verdict == NOT_IN_KNOWLEDGE
-    extra = AliasRecord("ขนมจ๊อกกี้", 1044, "colloquial")
+    assert matcher.match("จ๊อกกี้แป้งทอด").verdict == NOT_IN_KNOWLEDGE
+    extra = AliasRecord("จ๊อกกี้แป้งทอด", 1044, "colloquial")
     rebuilt = Matcher.build(bundle.standards, [*bundle.aliases, extra], **bundle.lexicons)
-    assert_match(rebuilt.match("ขนมจ๊อกกี้ค่ะ"), 1044)
+    assert_match(rebuilt.match("จ๊อกกี้แป้งทอดค่ะ"), 1044)
 
 
 def test_concurrent_reads_give_the_same_answers(matcher: Matcher) -> None:
