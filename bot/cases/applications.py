@@ -11,7 +11,7 @@ import hmac
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,11 @@ class ApplicationError(ValueError):
 def today_in_thailand() -> date:
     """The date in Thailand (offices work on Bangkok time)."""
     return datetime.now(BANGKOK).date()
+
+
+def in_thailand(moment: datetime) -> datetime:
+    """A naive-UTC moment (as the database stores them) as Bangkok time."""
+    return moment.replace(tzinfo=UTC).astimezone(BANGKOK)
 
 
 def stage_book() -> StageBook:

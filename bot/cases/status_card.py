@@ -8,13 +8,13 @@ card), kept below LINE's 50 KB carousel limit. No personal data appears on the c
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import object_session
 
-from bot.cases.applications import BANGKOK, stage_book, timeline_of, today_in_thailand
+from bot.cases.applications import in_thailand, stage_book, timeline_of, today_in_thailand
 from bot.cases.thaidate import format_thai_date, format_thai_date_en
 from bot.cases.timeline import ProgressStatus, ProgressStep, Timeline
 from bot.knowledge.catalogue import standard_label as standard_label_of
@@ -42,7 +42,7 @@ def format_date(day: date, lang: str) -> str:
 
 def format_unlock_time(moment: datetime, lang: str, today: date | None = None) -> str:
     """A naive-UTC moment as Thailand time (``14:35 น.``), with the date when it is not today."""
-    local = moment.replace(tzinfo=UTC).astimezone(BANGKOK)
+    local = in_thailand(moment)
     time = local.strftime("%H:%M")
     if local.date() == (today or today_in_thailand()):
         return phrase("status_unlock_time", lang, time=time)

@@ -7,6 +7,7 @@ to an officer (bot/office/questions.py), and count it in ``unmatched_query`` so 
 """
 from __future__ import annotations
 
+from bot.handlers import officer as officer_handler
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
@@ -73,8 +74,7 @@ def _answer_text(turn: Turn, text: str) -> list[m.Message]:
         listing = "\n".join(f"{i}. {e.question(turn.lang)}" for i, e in enumerate(entries, 1))
         buttons = [_question_button(e, turn.lang, number=i) for i, e in enumerate(entries, 1)]
         return [m.text(phrase("faq_pick", turn.lang, questions=listing), [*buttons, officer])]
-    send = m.postback(phrase("button_send_to_officer", turn.lang), f"action=officer&q={offer.id}",
-                      phrase("button_send_to_officer", turn.lang))
+    send = officer_handler.send_button(offer.id, turn.lang)
     decline = m.postback(phrase("button_no_thanks", turn.lang), f"action=officer&decline={offer.id}",
                          phrase("button_no_thanks", turn.lang))
     return [m.text(phrase("faq_no_answer", turn.lang), [send, decline])]

@@ -1,12 +1,16 @@
 """Look up a standard by its code or number, or list the standards of a category.
 
-Reads the standards through ``get_brain().bundle.standards`` (one record per edition). Our list is
-partial: an unknown number is reported as "not in our list yet" with TISI's full list, never guessed.
+Reads the standards through ``get_brain().bundle.standards`` (one record per edition). Until a complete
+sync with TISI's list our list is partial: an unknown number is "not in our list yet" with TISI's full
+list, never guessed; after it, "not on TISI's list" (or "withdrawn on …" for a standard the list dropped).
 """
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.config import tisi_standard_list_url
 from bot.handlers.standard_card import (
@@ -15,6 +19,8 @@ from bot.handlers.standard_card import (
     display_code,
     display_name,
     editions,
+    list_checked_on,
+    long_date,
     standard_bubble,
 )
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
@@ -22,6 +28,7 @@ from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
 from bot.line import flex
 from bot.line import messages as m
+from bot.models import Standard
 from bot.nlp.categories import categories_by_key
 from bot.nlp.codes import parse_standard_ref
 from bot.nlp.normalize import to_arabic_digits
@@ -58,7 +65,7 @@ def by_code(turn: Turn) -> list[m.Message]:
     if not isinstance(number, int):
         return ask_code(turn)
     year = entities.get("standard_year")
-    return card_messages(turn.lang, number, year if isinstance(year, int) else None)
+    return card_messages(turn, number, year if isinstance(year, int) else None)
 
 
 def on_text(turn: Turn) -> Reply:
@@ -72,7 +79,7 @@ def on_text(turn: Turn) -> Reply:
         return by_code(turn)
     ref = _one_number(turn.incoming.text)
     if ref is not None:
-        return card_messages(turn.lang, *ref)
+        return card_messages(turn, *ref)
     if turn.intent.confidence >= UNSURE or retried:
         return HAND_OVER
     turn.enter(FLOW, "code", {"retried": True})
@@ -84,7 +91,7 @@ def on_postback(turn: Turn) -> list[m.Message]:
     number = turn.postback_int("n", digits=4)
     if number is None:
         return ask_code(turn)
-    return card_messages(turn.lang, number, turn.postback_int("y", digits=4))
+    return card_messages(turn, number, turn.postback_int("y", digits=4))
 
 
 def by_category(turn: Turn) -> list[m.Message]:
@@ -106,14 +113,25 @@ def on_category_postback(turn: Turn) -> list[m.Message]:
 # ---- messages ---------------------------------------------------------------------------------------
 
 
-def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
+def card_messages(turn: Turn, number: int, year: int | None) -> list[m.Message]:
     """The card for standard ``number`` (edition ``year`` if given), with a note when that edition is
-    old or not in our data; "not in our list yet" with TISI's list when the number is unknown."""
+    old or not in our data. An unknown number: "withdrawn" when TISI's list no longer has it, "not on
+    TISI's list" after a complete sync, else "not in our list yet" (ours is partial), with TISI's list."""
+    lang = turn.lang
     found = editions(number)
     url = tisi_standard_list_url()
+    listed_on = list_checked_on(turn.session)
     if not found:
         more = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
-        return [m.text(phrase("lookup_not_found", lang, number=number, url=url), [more])]
+        gone = withdrawn_edition(turn.session, number)
+        if gone is not None and gone.withdrawn_on is not None:
+            text = phrase("lookup_withdrawn", lang, code=display_code(gone.code, lang), name=gone.name,
+                          date=long_date(gone.withdrawn_on, lang), url=url)
+        elif listed_on is not None:
+            text = phrase("lookup_not_listed", lang, number=number, date=long_date(listed_on, lang), url=url)
+        else:
+            text = phrase("lookup_not_found", lang, number=number, url=url)
+        return [m.text(text, [more])]
     current = latest(found)
     notes: list[m.Message] = []
     if year is not None:
@@ -129,7 +147,13 @@ def card_messages(lang: str, number: int, year: int | None) -> list[m.Message]:
     find = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
     quick = [category, find] if current.category in categories_by_key() else [find]
     alt = f"{display_code(current.code, lang)} {display_name(current, lang)}"
-    return [*notes, m.flex(alt, standard_bubble(current, lang), quick)]
+    return [*notes, m.flex(alt, standard_bubble(current, lang, listed_on=listed_on), quick)]
+
+
+def withdrawn_edition(session: Session, number: int) -> Standard | None:
+    """The newest edition of ``number`` that TISI's list no longer has (kept for history), if any."""
+    return session.scalars(select(Standard).where(Standard.number == number, Standard.withdrawn_on.is_not(None))
+                           .order_by(Standard.year.desc()).limit(1)).first()
 
 
 def category_messages(lang: str, key: str) -> list[m.Message]:

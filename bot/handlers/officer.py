@@ -21,6 +21,12 @@ CLEAR = 0.8  # classifier confidence of such a request
 MIN_WORDS = 3  # words besides "talk to an officer" that make a message the question itself
 
 
+def send_button(question_id: int, lang: str) -> m.Action:
+    """"Ask an officer": pass the offered question ``question_id`` on (nothing is queued before the tap)."""
+    label = phrase("button_send_to_officer", lang)
+    return m.postback(label, f"action=officer&q={question_id}", label)
+
+
 def request(turn: Turn) -> list[m.Message]:
     """Intent officer (or the menu button): pass on the question the bot just could not answer, else ask for it."""
     offer = questions.latest_offer(turn.session, turn.user, turn.now)

@@ -13,7 +13,8 @@ limits (12 bubbles, 50 KB).
 from __future__ import annotations
 
 from bot.config import tisi_standard_list_url
-from bot.handlers.standard_card import standard_bubble
+from bot.handlers import officer
+from bot.handlers.standard_card import list_checked_on, long_date, standard_bubble
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
@@ -30,7 +31,7 @@ from bot.nlp.records import (
     ProductMatch,
     StandardRecord,
 )
-from bot.office import unmatched
+from bot.office import questions, unmatched
 
 FLOW = "product"
 PER_PRODUCT = 3
@@ -140,7 +141,8 @@ def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: lis
         intro = phrase("product_intro_choose_one", lang, products=products)
     else:
         intro = phrase("product_intro_choose", lang, products=products, count=len(cards))
-    bubbles = [standard_bubble(rec, lang, for_product=part.phrase if several else None, pick=True)
+    listed_on = list_checked_on(turn.session)
+    bubbles = [standard_bubble(rec, lang, for_product=part.phrase if several else None, pick=True, listed_on=listed_on)
                for part, rec in cards]
     alt = phrase("product_alt", lang, codes=", ".join(f"{rec.code} {rec.name}" for _, rec in cards))
     messages: list[m.Message] = [m.text(intro), m.flex(alt, m.carousel(bubbles))]
@@ -175,12 +177,16 @@ def _uncovered_notes(turn: Turn, text: str, known: list[ProductMatch], lang: str
                unmatched.NOT_COMMUNITY),
               ([p for p in missing if p.verdict != NOT_COMMUNITY_PRODUCT], "product_also_uncovered",
                unmatched.NOT_IN_KNOWLEDGE))
+    listed_on = list_checked_on(turn.session)
     notes = []
     for parts, key, kind in groups:
         if parts:
             products = _products(parts)
             unmatched.record_unmatched(turn.session, kind, text, normalized=products, now=turn.now)
-            notes.append(m.text(phrase(key, lang, products=products, url=tisi_standard_list_url())))
+            if listed_on is not None and key == "product_also_uncovered":
+                key = "product_also_no_standard"
+            notes.append(m.text(phrase(key, lang, products=products, url=tisi_standard_list_url(),
+                                       date=long_date(listed_on, lang) if listed_on else "")))
     return notes
 
 
@@ -200,11 +206,18 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     products = _products(parts) if parts else _clip(text, MAX_PRODUCT_CHARS)
     normalized = _products(community) if community else _normalized(text)
     unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, text, normalized=normalized, now=turn.now)
-    lines = [phrase("product_not_in_knowledge", lang, products=products, url=tisi_standard_list_url(),
-                    count=len(get_brain().matcher.current))]
+    listed_on = list_checked_on(turn.session)
+    if listed_on is not None:  # the whole list is known: say plainly that no standard covers it
+        lines = [phrase("product_no_standard_covers", lang, products=products, url=tisi_standard_list_url(),
+                        date=long_date(listed_on, lang))]
+    else:  # our list is incomplete: say so, and offer to pass the question on
+        lines = [phrase("product_not_in_knowledge", lang, products=products, url=tisi_standard_list_url(),
+                        count=len(get_brain().matcher.current)),
+                 phrase("product_not_in_knowledge_offer", lang)]
     if any(p.detail in FOOD_CATEGORIES for p in community):
         lines.append(phrase("product_food_needs_fda", lang))
-    return [m.text("\n\n".join(lines), _not_covered_actions(lang))]
+    offer = questions.offer(turn.session, turn.user, text, lang, turn.now)
+    return [m.text("\n\n".join(lines), [officer.send_button(offer.id, lang), *_not_covered_actions(lang)])]
 
 
 # ---------------------------------------------------------------- pieces

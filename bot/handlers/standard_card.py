@@ -1,14 +1,22 @@
 """The card of one standard, the same wherever a standard is shown: a product answer, a look-up by code.
 
 Code and name, the English title for English readers, category, what it covers (scope keywords, else
-example kinds from the aliases file), every edition we know, and links to its source and TISI's list.
+example kinds from the aliases file), every edition we know, and links to its PDF (from TISI's list), its
+source and TISI's list.
 A card in a product answer also says which product it is for and has a "choose this" button.
 """
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.cases.applications import in_thailand
+from bot.cases.thaidate import format_thai_date_en, format_thai_date_long
 from bot.config import tisi_standard_list_url
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
+from bot.knowledge.sync import last_tisi_sync
 from bot.line import flex
 from bot.line import messages as m
 from bot.nlp.categories import categories_by_key
@@ -43,9 +51,21 @@ def editions(number: int) -> list[StandardRecord]:
     return sorted((s for s in get_brain().bundle.standards if s.number == number), key=lambda s: s.year)
 
 
+def list_checked_on(session: Session) -> date | None:
+    """The day (Thai time) of the last complete sync with TISI's list; None while our list is partial."""
+    synced = last_tisi_sync(session)
+    return in_thailand(synced.finished_at).date() if synced else None
+
+
+def long_date(day: date, lang: str) -> str:
+    """``1 ธันวาคม 2569`` (Buddhist era) for Thai readers, ``1 December 2026`` in English."""
+    return format_thai_date_en(day) if lang == "en" else format_thai_date_long(day)
+
+
 def standard_bubble(record: StandardRecord, lang: str, *, for_product: str | None = None,
-                    pick: bool = False) -> flex.Component:
-    """The card of ``record`` (the current edition); ``for_product`` and ``pick`` for a product answer."""
+                    pick: bool = False, listed_on: date | None = None) -> flex.Component:
+    """The card of ``record`` (the current edition); ``for_product`` and ``pick`` for a product answer;
+    ``listed_on``: the day our catalogue was last checked against TISI's list (None: it is partial)."""
     body: list[flex.Component] = []
     if for_product:
         body.append(flex.text(phrase("product_card_for", lang, product=m.clip(for_product, 40)), size="xs",
@@ -57,7 +77,9 @@ def standard_bubble(record: StandardRecord, lang: str, *, for_product: str | Non
     body.append(flex.row(phrase("lookup_label_category", lang), category_label(record.category, lang)))
     body.append(flex.row(phrase("lookup_label_covers", lang), covers(record, lang, MAX_COVERS_CHARS if pick else None)))
     body += _edition_lines(record, lang)
-    body.append(flex.text(phrase("lookup_partial_note", lang), size="xxs", color=flex.MUTED, margin="md"))
+    note = (phrase("lookup_list_note", lang, date=long_date(listed_on, lang)) if listed_on
+            else phrase("lookup_partial_note", lang))
+    body.append(flex.text(note, size="xxs", color=flex.MUTED, margin="md"))
     header = flex.box([flex.text(phrase("lookup_header", lang), size="xs", color="#D6EDE6"),
                        flex.text(display_code(record.code, lang), weight="bold", size="xl", color="#FFFFFF")],
                       backgroundColor=HEADER_COLOUR)
@@ -103,6 +125,8 @@ def _buttons(record: StandardRecord, lang: str, pick: bool) -> list[flex.Compone
         buttons.append(flex.button(m.postback(
             phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
             phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"))
+    if record.pdf_url.startswith(("https://", "http://")):
+        buttons.append(flex.button(m.link(phrase("lookup_button_pdf", lang), record.pdf_url)))
     if record.source.startswith(("https://", "http://")) and record.source != tisi_standard_list_url():
         buttons.append(flex.button(m.link(phrase("lookup_button_source", lang), record.source)))
     buttons.append(flex.button(m.link(phrase("lookup_button_tisi_list", lang), tisi_standard_list_url())))

@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.knowledge.store import knowledge_changed, knowledge_version, records_from_db
+from bot.knowledge.sync import last_tisi_sync
 from bot.nlp.categories import load_categories
 from bot.nlp.faq import FaqDocument, load_faq_document
 from bot.nlp.intent import IntentClassifier
@@ -83,12 +84,20 @@ def brain_for(bundle: KnowledgeBundle) -> Brain:
 
 
 def knowledge_bundle(session: Session, knowledge_dir: Path | None = None) -> KnowledgeBundle:
-    """Standards and aliases from the database, or from the files when the database has none."""
+    """Standards and aliases from the database, or from the files when the database has none.
+
+    Once a complete sync with TISI's list has run, the catalogue is the whole list: the
+    hand-curated ``unlisted_community_products.csv`` (products we knew were missing) no longer
+    decides anything, so a product is either matched to a listed standard or covered by none.
+    """
     files = load_knowledge(knowledge_dir)
     standards, aliases = records_from_db(session)
     if not standards:
         return files
-    return KnowledgeBundle(standards, aliases, files.lexicons)
+    lexicons = files.lexicons
+    if last_tisi_sync(session) is not None:
+        lexicons = {**lexicons, "unlisted": {}}
+    return KnowledgeBundle(standards, aliases, lexicons)
 
 
 class BrainHolder:

@@ -106,7 +106,7 @@ def records_from_db(session: Session, *, include_withdrawn: bool = False
     standards = [
         StandardRecord(number=s.number, year=s.year, code=s.code, name=s.name, category=s.category or "",
                        keywords=tuple(s.keywords or ()), source=s.source_url or "", superseded_by=s.superseded_by,
-                       withdrawn=s.withdrawn_on is not None, name_en=s.name_en or "")
+                       withdrawn=s.withdrawn_on is not None, name_en=s.name_en or "", pdf_url=s.pdf_url or "")
         for s in rows if include_withdrawn or s.number in in_force
     ]
     numbers = {s.number for s in standards}

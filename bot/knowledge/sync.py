@@ -95,7 +95,8 @@ def sync_tisi_catalogue(session: Session, catalogue: Catalogue, today: date | No
     Listed editions are added or take the list's titles and PDF link; older editions of a listed
     number are superseded; every other edition missing from the list is withdrawn (kept, never
     offered). Aliases are keyed by number, so they follow the new edition. A `TisiSync` row records
-    the run; the knowledge version is bumped only when the catalogue changed.
+    the run; the knowledge version is bumped when the catalogue changed, and on the first sync (from
+    then on the catalogue is complete, which changes what the bot says about uncovered products).
     """
     if not catalogue.standards:
         raise TisiError("รายชื่อว่างเปล่า", "the list is empty")
@@ -119,7 +120,8 @@ def sync_tisi_catalogue(session: Session, catalogue: Catalogue, today: date | No
     _withdraw_unlisted((s for s in rows if (s.number, s.year) not in listed_keys), newest_listed,
                        today or utcnow().date(), report)
     resupersede(session, set(newest_listed) | {s.number for s in rows}, report)
-    if report.changed:
+    first = last_tisi_sync(session) is None  # the catalogue becomes complete: the bot's answers change too
+    if report.changed or first:
         report.version = bump_knowledge_version(session)
     session.add(TisiSync(
         source=catalogue.source, location=catalogue.location[:_LOCATION_LEN], pages=catalogue.pages,

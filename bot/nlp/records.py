@@ -27,6 +27,7 @@ class StandardRecord:
     superseded_by: str | None
     withdrawn: bool = False  # no longer on TISI's list (kept for history, never offered)
     name_en: str = ""  # the official English title (TISI's list), when known
+    pdf_url: str = ""  # the standard's PDF on TISI's site (TISI's list), when known
 
     @property
     def is_current(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import re
 import shutil
 import socket
@@ -19,6 +20,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from bot.cases.applications import in_thailand
+from bot.cases.thaidate import format_thai_date_long
 from bot.db import db
 from bot.knowledge.brain import refresh_brain
 from bot.knowledge.store import knowledge_version, records_from_db
@@ -468,3 +471,79 @@ def test_sync_from_the_sample_page_file(db_app):
     assert "read all 1 page(s), 2 standards" in result.output
     assert "superseded  มผช. 1/2546 → มผช. 1/2552" in result.output
     assert "superseded  มผช. 2/2546 → มผช. 2/2567" in result.output
+
+
+# ---------------------------------------------------------------- honest coverage in the chat
+COVERAGE_USER = "U" + "f" * 32
+SILK = Row("1690/2566", "ผ้าไหม", "SILK FABRIC", "http://tcps.tisi.go.th/pub\\tcps1690_66.pdf")  # fictitious
+
+
+def test_before_a_sync_the_list_is_incomplete_and_the_question_can_go_to_an_officer(db_app, fake_line):
+    from bot.models import OfficerQuestion
+    from tests.helpers import say, tap
+
+    loaded(db_app)
+    reply = say(db_app, fake_line, COVERAGE_USER, "ผมทำไส้อั่วขาย")[0]
+    assert "ไส้อั่ว" in reply["text"] and "ยังไม่ครอบคลุม" in reply["text"] and "ไม่ได้แปลว่าไม่มี" in reply["text"]
+    send = [i["action"] for i in reply["quickReply"]["items"] if i["action"]["type"] == "postback"
+            and i["action"]["data"].startswith("action=officer&q=")]
+    assert len(send) == 1
+    with db_app.app_context():  # nothing is queued before the user says so
+        assert db.session.scalars(select(OfficerQuestion).where(OfficerQuestion.status == "pending")).all() == []
+    confirm = tap(db_app, fake_line, COVERAGE_USER, send[0]["data"])[0]
+    assert "ไส้อั่ว" in confirm["text"]
+    with db_app.app_context():
+        queued = db.session.scalars(select(OfficerQuestion).where(OfficerQuestion.status == "pending")).all()
+        assert [q.text for q in queued] == ["ผมทำไส้อั่วขาย"]
+
+
+def test_after_a_full_sync_the_bot_says_no_standard_covers_it(db_app, fake_line, serve):
+    from tests.helpers import say
+
+    loaded(db_app)
+    # Before: the hand-curated list of products we knew were missing decides "ผ้าไหมมัดหมี่".
+    before = say(db_app, fake_line, COVERAGE_USER, "ผ้าไหมมัดหมี่ค่ะ ขอมาตรฐานอะไร")[0]
+    assert "ยังไม่ครอบคลุม" in before["text"]
+    assert sync(db_app, serve(FakeTisi([*full_list(), SILK]))).exit_code == 0
+    with db_app.app_context():
+        synced_on = last_tisi_sync(db.session).finished_at
+
+    # After: that list no longer decides; the synced standard ผ้าไหม is offered for it.
+    after = say(db_app, fake_line, COVERAGE_USER, "ผ้าไหมมัดหมี่ค่ะ ขอมาตรฐานอะไร")
+    assert "มผช. 1690/2566" in json.dumps(after, ensure_ascii=False)
+    # A product no listed standard covers: said plainly, with the date of the list, and what to do.
+    none = say(db_app, fake_line, COVERAGE_USER, "ผมทำไส้อั่วขาย")[0]["text"]
+    assert "ยังไม่มีมาตรฐานผลิตภัณฑ์ชุมชนสำหรับ \"ไส้อั่ว\"" in none
+    assert format_thai_date_long(in_thailand(synced_on).date()) in none
+    assert "เสนอ" in none and "สอจ." in none
+    assert "ยังไม่ครอบคลุม" not in none and "ข้อมูลของเรามีเพียง" not in none
+    english = say(db_app, fake_line, "U" + "a" * 32, "I make dried mango, which standard?")[0]["text"]
+    assert "has no standard for \"dried mango\"" in english and "not have the standard" not in english
+
+
+def test_after_a_sync_cards_link_the_pdf_and_codes_tell_withdrawn_from_unknown(db_app, fake_line, serve):
+    from tests.helpers import flex_texts, say
+
+    loaded(db_app)
+    before = say(db_app, fake_line, COVERAGE_USER, "มผช. 102")[0]  # หมูยอ, still in our partial list
+    assert before["type"] == "flex" and "บางส่วน" in " ".join(flex_texts(before["contents"]))
+    assert "ไม่มีมาตรฐานนี้" in say(db_app, fake_line, COVERAGE_USER, "มผช. 1650")[0]["text"]
+    assert sync(db_app, serve(FakeTisi([*full_list(), SILK]))).exit_code == 0
+
+    card = say(db_app, fake_line, COVERAGE_USER, "มผช. 1690")[0]
+    links = [a["uri"] for a in _actions(card["contents"]) if a.get("type") == "uri"]
+    assert "http://tcps.tisi.go.th/pub/tcps1690_66.pdf" in links
+    assert "ตรวจล่าสุด" in " ".join(flex_texts(card["contents"]))
+    withdrawn = say(db_app, fake_line, COVERAGE_USER, "มผช. 102")[0]["text"]  # not on the list any more
+    assert "มผช. 102/2546 หมูยอ ไม่อยู่ในรายชื่อ" in withdrawn and "ใช้ขอการรับรองใหม่ไม่ได้" in withdrawn
+    unknown = say(db_app, fake_line, COVERAGE_USER, "มผช. 1650")[0]["text"]
+    assert "ไม่มีมาตรฐานเลขที่ 1650" in unknown and "บางส่วน" not in unknown
+
+
+def _actions(node) -> list[dict]:
+    if isinstance(node, dict):
+        own = [node["action"]] if isinstance(node.get("action"), dict) else []
+        return own + [a for value in node.values() for a in _actions(value)]
+    if isinstance(node, list):
+        return [a for value in node for a in _actions(value)]
+    return []

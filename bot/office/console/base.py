@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,7 +13,7 @@ from flask import Blueprint, Response, g, redirect, render_template, request, se
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from bot.cases.applications import BANGKOK, stage_book
+from bot.cases.applications import in_thailand, stage_book
 from bot.cases.thaidate import format_thai_date
 from bot.db import db
 from bot.models import Officer
@@ -96,7 +96,7 @@ def thaitime(value: datetime | None) -> str:
     """A naive-UTC moment as Bangkok time: ``24 พ.ย. 2569 14:35 น.``"""
     if not value:
         return "–"
-    local = value.replace(tzinfo=UTC).astimezone(BANGKOK)
+    local = in_thailand(value)
     return f"{format_thai_date(local.date())} {local:%H:%M} น."
 
 
