@@ -29,7 +29,7 @@ def worker_command(once: bool) -> None:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    threads = start_threads(app, stop)
+    threads = start_threads(app, stop, kind="worker")
     click.echo("worker running: dispatcher + sender (Ctrl-C to stop)")
     stop.wait()
     for thread in threads:

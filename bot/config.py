@@ -98,6 +98,8 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "SEND_CONCURRENCY": int(env.get("SEND_CONCURRENCY") or 4),
         "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
+        "HEARTBEAT_SECONDS": _env_float(env, "HEARTBEAT_SECONDS", 5.0),
+        "PIPELINE_MAX_LAG_SECONDS": _env_float(env, "PIPELINE_MAX_LAG_SECONDS", 60.0),
         "REPLY_TOKEN_MAX_AGE_SECONDS": _env_float(env, "REPLY_TOKEN_MAX_AGE_SECONDS", 50.0),
         "KNOWLEDGE_DIR": env.get("KNOWLEDGE_DIR") or str(DEFAULT_KNOWLEDGE_DIR),
         "TISI_STANDARD_LIST_URL": env.get("TISI_STANDARD_LIST_URL") or DEFAULT_TISI_STANDARD_LIST_URL,

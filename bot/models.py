@@ -85,6 +85,18 @@ class InboundEvent(Model):
     processed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class WorkerHeartbeat(Model):
+    """A running dispatcher/sender process, seen every ``HEARTBEAT_SECONDS`` (GET /healthz/pipeline)."""
+
+    __tablename__ = "worker_heartbeat"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # host:pid:random
+    kind: Mapped[str] = mapped_column(String(16))  # worker | embedded
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 def new_retry_key() -> str:
     return str(uuid.uuid4())
 

@@ -166,9 +166,9 @@ def category_messages(lang: str, key: str) -> list[m.Message]:
         return [m.text(phrase("lookup_category_empty", lang, label=label, url=url))]
     pages = [listed[i:i + ROWS_PER_BUBBLE] for i in range(0, len(listed), ROWS_PER_BUBBLE)][:12]
     bubbles = [_category_bubble(lang, label, len(listed), page, n, len(pages), url) for n, page in enumerate(pages, 1)]
-    quick = [m.postback(s.name, f"action=lookup&n={s.number}", display_code(s.code, lang))
+    quick = [m.postback(display_name(s, lang), f"action=lookup&n={s.number}", display_code(s.code, lang))
              for s in listed[:m.MAX_QUICK_REPLIES]]
-    names = ", ".join(s.name for s in listed)
+    names = ", ".join(display_name(s, lang) for s in listed)
     alt = phrase("lookup_category_alt", lang, label=label, count=len(listed), names=names)
     return [m.flex(alt, m.carousel(bubbles), quick)]
 
@@ -179,8 +179,9 @@ def _category_bubble(lang: str, label: str, count: int, page: list[StandardRecor
     if pages > 1:
         title += " " + phrase("lookup_category_page", lang, page=number, pages=pages)
     rows = [flex.box([flex.text(display_code(s.code, lang), size="xs", color=flex.MUTED, flex=3),
-                      flex.text(s.name, size="sm", flex=5)], layout="horizontal", spacing="md", paddingAll="sm",
-                     action=m.postback(s.name, f"action=lookup&n={s.number}", display_code(s.code, lang)))
+                      flex.text(display_name(s, lang), size="sm", flex=5)], layout="horizontal", spacing="md",
+                     paddingAll="sm",
+                     action=m.postback(display_name(s, lang), f"action=lookup&n={s.number}", display_code(s.code, lang)))
             for s in page]
     header = flex.box([flex.text(title, weight="bold", size="md", color="#FFFFFF"),
                        flex.text(phrase("lookup_category_count", lang, count=count), size="xs", color="#D6EDE6")],

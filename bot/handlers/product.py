@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bot.config import tisi_standard_list_url
 from bot.handlers import officer
-from bot.handlers.standard_card import list_checked_on, long_date, standard_bubble
+from bot.handlers.standard_card import display_code, display_name, list_checked_on, long_date, standard_bubble
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
@@ -83,7 +83,8 @@ def pick(turn: Turn) -> list[m.Message]:
         turn.enter(FLOW, "ask")
         return [m.text(phrase("product_unknown_standard", turn.lang))]
     turn.leave()
-    body = "\n\n".join([phrase("product_next_steps_intro", turn.lang, code=record.code, name=record.name),
+    body = "\n\n".join([phrase("product_next_steps_intro", turn.lang, code=display_code(record.code, turn.lang),
+                                   name=display_name(record, turn.lang)),
                         *_next_steps(get_brain().faq, turn.lang), phrase("product_next_steps_outro", turn.lang)])
     return [m.text(body, _after_pick_actions(turn.lang))]
 
@@ -144,12 +145,15 @@ def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: lis
     listed_on = list_checked_on(turn.session)
     bubbles = [standard_bubble(rec, lang, for_product=part.phrase if several else None, pick=True, listed_on=listed_on)
                for part, rec in cards]
-    alt = phrase("product_alt", lang, codes=", ".join(f"{rec.code} {rec.name}" for _, rec in cards))
+    alt = phrase("product_alt", lang, codes=", ".join(f"{display_code(rec.code, lang)} {display_name(rec, lang)}"
+                                                      for _, rec in cards))
     messages: list[m.Message] = [m.text(intro), m.flex(alt, m.carousel(bubbles))]
     messages.extend(_uncovered_notes(turn, text, known, lang))
     turn.enter(FLOW, "choose", {"query": text[:500], "numbers": [rec.number for _, rec in cards]})
-    quick = [m.postback(phrase("product_quick_pick", lang, name=rec.name), f"action=pick_standard&n={rec.number}",
-                        phrase("product_pick_display", lang, code=rec.code, name=rec.name)) for _, rec in cards]
+    quick = [m.postback(phrase("product_quick_pick", lang, name=display_name(rec, lang)),
+                        f"action=pick_standard&n={rec.number}",
+                        phrase("product_pick_display", lang, code=display_code(rec.code, lang),
+                               name=display_name(rec, lang))) for _, rec in cards]
     quick.append(m.postback(phrase("product_quick_none_fits", lang), "action=none_fits",
                             phrase("product_none_fits_display", lang)))
     messages[-1] = m.with_quick_replies(messages[-1], quick)

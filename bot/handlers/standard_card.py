@@ -124,7 +124,8 @@ def _buttons(record: StandardRecord, lang: str, pick: bool) -> list[flex.Compone
     if pick:
         buttons.append(flex.button(m.postback(
             phrase("product_button_pick", lang), f"action=pick_standard&n={record.number}",
-            phrase("product_pick_display", lang, code=record.code, name=record.name)), "primary"))
+            phrase("product_pick_display", lang, code=display_code(record.code, lang),
+                   name=display_name(record, lang))), "primary"))
     if record.pdf_url.startswith(("https://", "http://")):
         buttons.append(flex.button(m.link(phrase("lookup_button_pdf", lang), record.pdf_url)))
     if record.source.startswith(("https://", "http://")) and record.source != tisi_standard_list_url():

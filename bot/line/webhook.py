@@ -9,7 +9,7 @@ from linebot.v3 import SignatureValidator
 
 from bot.config import MAX_WEBHOOK_BYTES
 from bot.line.events import BadEvent, validate_event
-from bot.pipeline.inbox import EventRow, store_events
+from bot.pipeline.inbox import EventRow, EventTooOdd, check_fits, store_events
 from bot.pipeline.signals import inbox_signal
 
 log = logging.getLogger(__name__)
@@ -34,27 +34,36 @@ def _read_verified_body() -> dict:
         log.warning("webhook: invalid signature (%d bytes)", len(raw))
         abort(400, "invalid signature")
     try:
-        body = json.loads(text)
-    except ValueError:
+        body = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser goes
         abort(400, "body is not JSON")
     if not isinstance(body, dict) or not isinstance(body.get("events"), list):
         abort(400, "not a LINE webhook body")
     return body
 
 
+def _no_constant(name: str) -> None:
+    """NaN, Infinity and -Infinity are not JSON: such a value is kept as null (the database's JSON
+    types refuse them), so the events of the body can still be stored."""
+    log.warning("webhook: %s in the body replaced by null", name)
+
+
 def _event_row(raw: dict) -> EventRow:
+    """The stored columns of one event, or `BadEvent` when a value would not fit its column."""
     event = validate_event(raw)
     source = event.source
-    mode = getattr(event.mode, "value", event.mode) or "active"
-    return EventRow(
+    mode = str(getattr(event.mode, "value", event.mode) or "active")
+    row = EventRow(
         webhook_event_id=event.webhook_event_id,
-        event_type=raw.get("type", ""),
+        event_type=str(raw.get("type", "")),
         source_user_id=getattr(source, "user_id", None),
-        mode=str(mode),
+        mode=mode,
         is_redelivery=bool(event.delivery_context and event.delivery_context.is_redelivery),
         event_timestamp=int(event.timestamp or 0),
         payload=raw,
     )
+    check_fits(row, getattr(event, "reply_token", None))
+    return row
 
 
 @bp.post("/callback")
@@ -65,7 +74,7 @@ def callback():
     for index, raw in enumerate(body["events"]):
         try:
             rows.append(_event_row(raw))
-        except BadEvent as exc:
+        except (BadEvent, EventTooOdd) as exc:
             log.warning("webhook: skipped event %d: %s", index, exc)
     stored = store_events(rows)
     if stored:

@@ -25,6 +25,7 @@ from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.line.events import BadEvent, to_incoming
 from bot.models import InboundEvent, LineUser
+from bot.pipeline.inbox import without_text
 from bot.pipeline.incoming import Incoming
 from bot.pipeline.outbox import enqueue_reply
 from bot.pipeline.users import touch_user
@@ -45,6 +46,12 @@ class Responder:
 def init_app(app: Flask, responder: Responder) -> None:
     """Install the app's responder (done once, in `create_app`)."""
     app.extensions[_EXTENSION] = responder
+
+
+def prepare_responder() -> None:
+    """Run the app's `Responder.prepare` (load new knowledge) in the current app context."""
+    responder: Responder = current_app.extensions[_EXTENSION]
+    responder.prepare()
 
 
 def dispatch_next(max_attempts: int = 5) -> bool:
@@ -72,15 +79,6 @@ def dispatch_next(max_attempts: int = 5) -> bool:
         log.exception("event %s failed", event_id)
         _record_failure(event_id, exc, max_attempts)
     return True
-
-
-def without_text(payload: dict) -> dict:
-    """The event as stored once answered: what the user typed may hold phone numbers or the
-    verification answer, so it is dropped (the event id still guards against redelivery)."""
-    message = payload.get("message")
-    if isinstance(message, dict) and "text" in message:
-        return {**payload, "message": {**message, "text": "", "textRemoved": True}}
-    return payload
 
 
 def _handle(event: InboundEvent, responder: Responder) -> str:
@@ -119,7 +117,18 @@ def _record_failure(event_id: int, exc: Exception, max_attempts: int) -> None:
         incoming: Incoming | None = to_incoming(event.payload)
     except BadEvent:
         incoming = None
+    event.payload = without_text(event.payload)
     if incoming and incoming.user_id and incoming.chat_type == "user" and incoming.kind not in ("unfollow",):
-        apology = [m.text(phrase("try_again_later"))]
-        enqueue_reply(session, incoming.user_id, incoming.reply_token, apology, inbound_event_id=event.id)
+        _apologise(session, incoming, event.id)
     session.commit()
+
+
+def _apologise(session: Session, incoming: Incoming, event_id: int) -> None:
+    """Queue "please try again later" for an event that failed for good; when even that cannot be
+    stored (the value that broke the event breaks the apology too), the event closes without one."""
+    try:
+        with session.begin_nested():
+            enqueue_reply(session, incoming.user_id or "", incoming.reply_token,
+                          [m.text(phrase("try_again_later"))], inbound_event_id=event_id)
+    except Exception:
+        log.exception("event %s: the apology cannot be queued; closed without one", event_id)

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.db import db, table_of, utcnow
-from bot.models import InboundEvent
+from bot.db import column_length, db, table_of, utcnow
+from bot.models import InboundEvent, OutboundMessage
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,47 @@ class EventRow:
     payload: dict[str, Any]
 
 
+# A webhook timestamp is in milliseconds; anything outside a BIGINT (or before 1970) is not LINE's.
+MAX_TIMESTAMP = 2**63 - 1
+
+
+class EventTooOdd(ValueError):
+    """A value of the event would not fit its column (or the reply's): the event cannot be kept."""
+
+
+def check_fits(row: EventRow, reply_token: str | None) -> None:
+    """Raise `EventTooOdd` unless every value fits its column, the reply token included (it goes to
+    ``outbound_message.reply_token``): checked before anything reaches the database."""
+    values = {(InboundEvent, "webhook_event_id"): row.webhook_event_id, (InboundEvent, "event_type"): row.event_type,
+              (InboundEvent, "source_user_id"): row.source_user_id or "", (InboundEvent, "mode"): row.mode,
+              (OutboundMessage, "reply_token"): reply_token or ""}
+    for (model, name), value in values.items():
+        limit = column_length(table_of(model).c[name], 0)
+        if len(value) > limit:
+            raise EventTooOdd(f"{name} longer than {limit} characters")
+    if not 0 <= row.event_timestamp <= MAX_TIMESTAMP:
+        raise EventTooOdd("timestamp out of range")
+
+
+def without_text(payload: dict) -> dict:
+    """The event as kept once it needs no answer (answered, failed, standby, skipped): what the user
+    typed may hold phone numbers or the verification answer, so it is dropped (the event id still
+    guards against redelivery)."""
+    message = payload.get("message")
+    if isinstance(message, dict) and "text" in message:
+        return {**payload, "message": {**message, "text": "", "textRemoved": True}}
+    return payload
+
+
 def store_events(rows: Iterable[EventRow]) -> int:
     """Insert events in one transaction, ignoring ids already stored; return how many are new.
 
-    Standby-mode events are stored as ``skipped``: another channel owns the chat.
+    Standby-mode events are stored as ``skipped`` (another channel owns the chat), without their text.
     """
     values = [
         {
             **row.__dict__,
+            "payload": row.payload if row.mode == "active" else without_text(row.payload),
             "status": "pending" if row.mode == "active" else "skipped",
             "attempts": 0,
             "next_attempt_at": utcnow(),

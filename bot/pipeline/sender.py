@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import queue
 import random
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -90,6 +91,7 @@ class Sender:
     def __init__(self, gateway: Gateway, settings: SenderSettings, batch: int = 50) -> None:
         self.gateway, self.settings, self.batch = gateway, settings, batch
         self._pool: ThreadPoolExecutor | None = None
+        self.stop: threading.Event | None = None  # set: release leased rows not yet being sent
 
     def run_once(self) -> int:
         """Lease a batch of due rows and deliver each; return how many were handled."""
@@ -113,6 +115,8 @@ class Sender:
             done.put((job, self._attempt(job)))
 
     def _attempt(self, job: Job) -> SendFailure | str:
+        if self.stop is not None and self.stop.is_set():  # stopping (SIGTERM): leave it to another worker
+            return SendFailure("released", "worker stopping")
         needed = min(self.settings.timeout_seconds, self.settings.lease_seconds / 2)
         if job.lease_until and utcnow() + timedelta(seconds=needed) > job.lease_until:
             # Too late to start: the lease could run out mid-call and another worker send it too.

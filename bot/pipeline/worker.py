@@ -9,7 +9,8 @@ from flask import Flask
 
 from bot.db import db
 from bot.line.gateway import LineGateway
-from bot.pipeline.dispatcher import dispatch_next
+from bot.pipeline.dispatcher import dispatch_next, prepare_responder
+from bot.pipeline.heartbeat import run_heartbeat
 from bot.pipeline.sender import Sender, SenderSettings
 from bot.pipeline.signals import inbox_signal, outbox_signal
 
@@ -60,15 +61,30 @@ def _loop(name: str, step: Callable[[], int], signal: threading.Event, stop: thr
     log.info("%s loop stopped", name)
 
 
-def start_threads(app: Flask, stop: threading.Event) -> list[threading.Thread]:
-    """Start the dispatcher and sender loops as daemon threads."""
+def warm_up(app: Flask) -> None:
+    """Load the knowledge and build the matcher before claiming any event, so that the first answer
+    after a start is no slower than the others."""
+    with app.app_context():
+        try:
+            prepare_responder()
+        except Exception:  # the database may not be up yet: the dispatcher retries before each event
+            log.exception("warm-up failed; the knowledge is loaded with the first event")
+        db.session.remove()
+
+
+def start_threads(app: Flask, stop: threading.Event, kind: str = "embedded") -> list[threading.Thread]:
+    """Warm up, then start the dispatcher, sender and heartbeat loops as daemon threads. On ``stop``
+    the dispatcher finishes its event and the sender releases what it has not started to send."""
     idle = app.config["WORKER_IDLE_SECONDS"]
     sender = make_sender(app)
+    sender.stop = stop
+    warm_up(app)
     threads = [
         threading.Thread(target=_loop, name="dispatcher", daemon=True,
                          args=("dispatcher", lambda: dispatch_available(app, stop), inbox_signal, stop, idle)),
         threading.Thread(target=_loop, name="sender", daemon=True,
                          args=("sender", lambda: send_available(app, sender, stop), outbox_signal, stop, idle)),
+        threading.Thread(target=run_heartbeat, name="heartbeat", daemon=True, args=(app, kind, stop)),
     ]
     for thread in threads:
         thread.start()

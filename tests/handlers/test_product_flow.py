@@ -292,3 +292,14 @@ def test_a_product_nobody_listed_is_still_a_product_question(app, fake_line):
     assert "dried mango" in english[0]["text"] and "which standard" not in english[0]["text"]
     assert sorted((r.kind, r.normalized) for r in unmatched_rows(app)) == [
         ("not_in_knowledge", "dried mango"), ("not_in_knowledge", "ไส้อั่ว")]
+
+
+def test_english_readers_see_english_titles_in_lists_and_alt_texts(app, fake_line):
+    """Where TISI's English title is known, English answers use it everywhere, not the Thai name."""
+    answer = checked(say(app, fake_line, "U" + "9" * 32, "fruit wine please, which standard?"))
+    card = next(msg for msg in answer if msg["type"] == "flex")
+    assert "TCPS 2/2567 Fruit Wine" in card["altText"] and "ไวน์" not in card["altText"]
+    picked = checked(tap(app, fake_line, "U" + "9" * 32, "action=pick_standard&n=2"))
+    assert "Fruit Wine" in picked[0]["text"] and "ไวน์ผลไม้" not in picked[0]["text"]
+    drinks = checked(tap(app, fake_line, "U" + "9" * 32, "action=category&key=drink"))
+    assert "Grass Jelly Drink" in drinks[0]["altText"]
