@@ -94,7 +94,8 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "SEND_MAX_ATTEMPTS": int(env.get("SEND_MAX_ATTEMPTS") or 8),
         "SEND_BACKOFF_SECONDS": _env_float(env, "SEND_BACKOFF_SECONDS", 2.0),
         "SEND_BACKOFF_CAP_SECONDS": _env_float(env, "SEND_BACKOFF_CAP_SECONDS", 600.0),
-        "SEND_LEASE_SECONDS": _env_float(env, "SEND_LEASE_SECONDS", 60.0),
+        # shorter than a reply token's usable age (50 s): a dead worker's replies are taken over in time
+        "SEND_LEASE_SECONDS": _env_float(env, "SEND_LEASE_SECONDS", 20.0),
         "SEND_CONCURRENCY": int(env.get("SEND_CONCURRENCY") or 4),
         "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),

@@ -105,7 +105,8 @@ class OutboundMessage(Model):
     """A message to deliver (transactional outbox). ``retry_key`` is sent as X-Line-Retry-Key."""
 
     __tablename__ = "outbound_message"
-    __table_args__ = (Index("ix_outbound_message_queue", "status", "next_attempt_at", "id"),)
+    __table_args__ = (Index("ix_outbound_message_queue", "status", "next_attempt_at", "id"),
+                      Index("ix_outbound_message_recipient", "recipient", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     retry_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_retry_key)
@@ -113,6 +114,8 @@ class OutboundMessage(Model):
     purpose: Mapped[str] = mapped_column(String(32), default="reply")
     reply_token: Mapped[str | None] = mapped_column(String(255))
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The one recipient of a reply or push (NULL for a multicast): that recipient's rows leave in order.
+    recipient: Mapped[str | None] = mapped_column(String(64))
     messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # pending → sending (leased) → sent | failed
     status: Mapped[str] = mapped_column(String(16), default="pending")

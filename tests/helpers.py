@@ -1,6 +1,7 @@
 """Helpers for tests that talk to the bot the way LINE does."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask
@@ -9,6 +10,16 @@ from bot.pipeline.worker import dispatch_available, make_sender, send_available
 from bot.simulator import events as ev
 from bot.simulator.fake_line import FakeLine
 from tests.conftest import CHANNEL_SECRET
+
+
+def wait_for(condition, timeout: float = 20.0, interval: float = 0.05) -> bool:
+    """Poll ``condition`` until it is true (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
 
 
 def add_officer_alias(session: Any, alias: str, number: int) -> None:

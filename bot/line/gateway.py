@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 class SendFailure(Exception):
     """A send that did not go through.
 
-    ``kind``: ``invalid_reply_token`` (use push instead), ``retry`` (5xx, timeout, rate limit),
+    ``kind``: ``invalid_reply_token`` (use push instead), ``retry`` (5xx, rate limit, or the request
+    never reached LINE), ``unknown`` (timed out or dropped after sending: LINE may have delivered it),
     ``quota`` (monthly limit: do not retry), ``rejected`` (other 4xx or an invalid message).
     """
 
@@ -86,9 +87,19 @@ class LineGateway:
                 raise outcome from exc
             return outcome
         except urllib3.exceptions.HTTPError as exc:
-            raise SendFailure("retry", f"{type(exc).__name__}: {exc}") from exc
+            kind = "unknown" if maybe_delivered(exc) else "retry"
+            raise SendFailure(kind, f"{type(exc).__name__}: {exc}") from exc
         headers = {k.lower(): v for k, v in (response.headers or {}).items()}
         return headers.get("x-line-request-id", "")
+
+
+def maybe_delivered(exc: urllib3.exceptions.HTTPError) -> bool:
+    """True when the request may have reached LINE (read timed out, connection dropped after sending);
+    False when it certainly did not (connection refused, connect timeout, DNS)."""
+    reason = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason else exc
+    never_sent = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError,
+                  urllib3.exceptions.NameResolutionError)
+    return not isinstance(reason, never_sent)
 
 
 def _build(model, data: dict[str, Any]):

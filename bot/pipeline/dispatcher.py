@@ -1,4 +1,4 @@
-"""Take stored webhook events one at a time and answer them.
+"""Take stored webhook events one at a time and answer them, each user's in order.
 
 Each event is handled in ONE transaction: claim the row (``FOR UPDATE SKIP LOCKED``
 on PostgreSQL, so many workers share the queue), run the handler, write the
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.db import db, utcnow
 from bot.knowledge.replies import phrase
@@ -61,7 +61,7 @@ def dispatch_next(max_attempts: int = 5) -> bool:
     session = db.session()
     event = session.execute(
         select(InboundEvent)
-        .where(InboundEvent.status == "pending", InboundEvent.next_attempt_at <= utcnow())
+        .where(InboundEvent.status == "pending", InboundEvent.next_attempt_at <= utcnow(), ~_earlier_pending())
         .order_by(InboundEvent.next_attempt_at, InboundEvent.id).limit(1).with_for_update(skip_locked=True)
     ).scalar_one_or_none()
     if event is None:
@@ -79,6 +79,19 @@ def dispatch_next(max_attempts: int = 5) -> bool:
         log.exception("event %s failed", event_id)
         _record_failure(event_id, exc, max_attempts)
     return True
+
+
+def _earlier_pending() -> ColumnElement[bool]:
+    """The same user has an earlier event still waiting (being handled by another worker, or to be
+    retried): this one must wait, so that a user's events are handled one at a time, in the order LINE
+    sent them (webhook timestamp, then arrival). Other users are not held back."""
+    earlier = aliased(InboundEvent)
+    return exists().where(
+        earlier.source_user_id == InboundEvent.source_user_id,
+        earlier.status == "pending",
+        or_(earlier.event_timestamp < InboundEvent.event_timestamp,
+            and_(earlier.event_timestamp == InboundEvent.event_timestamp, earlier.id < InboundEvent.id)),
+    )
 
 
 def _handle(event: InboundEvent, responder: Responder) -> str:

@@ -28,7 +28,7 @@ def enqueue_reply(session: Session, user_id: str, reply_token: str | None, messa
         rows.append(OutboundMessage(
             kind="reply" if use_reply else "push", purpose="reply",
             reply_token=reply_token if use_reply else None,
-            recipients=[user_id], messages=batch, inbound_event_id=inbound_event_id,
+            recipients=[user_id], recipient=user_id, messages=batch, inbound_event_id=inbound_event_id,
         ))
     session.add_all(rows)
     return rows
@@ -36,7 +36,7 @@ def enqueue_reply(session: Session, user_id: str, reply_token: str | None, messa
 
 def enqueue_push(session: Session, to: str, messages: list[dict[str, Any]], purpose: str) -> list[OutboundMessage]:
     """Queue a push to one user, group or room."""
-    rows = [OutboundMessage(kind="push", purpose=purpose, recipients=[to], messages=batch)
+    rows = [OutboundMessage(kind="push", purpose=purpose, recipients=[to], recipient=to, messages=batch)
             for batch in _batches(messages, MAX_MESSAGES_PER_REQUEST)]
     session.add_all(rows)
     return rows

@@ -7,6 +7,9 @@ never delivers twice. 5xx, timeouts and 429 rate limits back off exponentially
 with jitter up to ``SEND_MAX_ATTEMPTS``; a monthly-quota 429 or another 4xx fails
 the row at once, keeping the error for officers.
 
+Order: a recipient's row is leased only when no earlier row for them is still waiting or being sent
+(across every worker), so one user's messages reach LINE in the order they were queued.
+
 Throughput: one statement leases a batch; its rows are sent by ``concurrency`` threads
 (rows for the same recipient stay in order, in one thread); outcomes are written as soon
 as they arrive, several per transaction (group commit), so a row is recorded moments
@@ -23,14 +26,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, case, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.db import db, table_of, utcnow
 from bot.line.gateway import SendFailure
 from bot.models import OutboundMessage
 
 log = logging.getLogger(__name__)
+TAKEN_OVER = "taken over after the lease ran out: outcome of the last attempt unknown"
 
 
 class Gateway(Protocol):
@@ -83,6 +87,7 @@ class Job:
     created_at: datetime
     attempts: int
     lease_until: datetime | None = None
+    taken_over: bool = False  # leased again after a worker died holding it: its last outcome is unknown
 
 
 class Sender:
@@ -92,9 +97,14 @@ class Sender:
         self.gateway, self.settings, self.batch = gateway, settings, batch
         self._pool: ThreadPoolExecutor | None = None
         self.stop: threading.Event | None = None  # set: release leased rows not yet being sent
+        self._unrecorded: list[tuple[Job, SendFailure | str]] = []  # outcomes the database did not take yet
 
     def run_once(self) -> int:
-        """Lease a batch of due rows and deliver each; return how many were handled."""
+        """Lease a batch of due rows and deliver each; return how many were handled. Outcomes the
+        database could not record (it was restarting) are recorded first: never sent again."""
+        if self._unrecorded:
+            pending, self._unrecorded = self._unrecorded, []
+            self._record_all(pending)
         jobs = self._lease()
         lanes = _lanes(jobs)
         if len(lanes) == 1 or self.settings.concurrency == 1:
@@ -150,19 +160,25 @@ class Sender:
             (OutboundMessage.status == "pending") & (OutboundMessage.next_attempt_at <= now),
             (OutboundMessage.status == "sending") & (OutboundMessage.lease_until < now),
         )
-        ids = (select(OutboundMessage.id).where(due).order_by(OutboundMessage.id).limit(self.batch)
+        earlier = aliased(OutboundMessage)
+        in_turn = or_(OutboundMessage.recipient.is_(None), ~exists().where(
+            earlier.recipient == OutboundMessage.recipient, earlier.id < OutboundMessage.id,
+            earlier.status.in_(("pending", "sending"))))
+        ids = (select(OutboundMessage.id).where(due, in_turn).order_by(OutboundMessage.id).limit(self.batch)
                .with_for_update(skip_locked=True).scalar_subquery())
         lease = now + timedelta(seconds=self.settings.lease_seconds)
         table = table_of(OutboundMessage)
+        # A row still "sending" was held by a worker that died: what became of its call is unknown.
+        last_error = case((table.c.status == "sending", TAKEN_OVER), else_=table.c.last_error)
         rows = session.execute(
             update(table).where(table.c.id.in_(ids))
-            .values(status="sending", lease_until=lease, attempts=table.c.attempts + 1)
+            .values(status="sending", lease_until=lease, attempts=table.c.attempts + 1, last_error=last_error)
             .returning(table.c.id, table.c.kind, table.c.reply_token, table.c.recipients, table.c.messages,
-                       table.c.retry_key, table.c.created_at, table.c.attempts)
+                       table.c.retry_key, table.c.created_at, table.c.attempts, table.c.last_error)
         ).all()
         session.commit()  # no transaction (SQLite: no write lock) is held during the HTTP calls
         return sorted((Job(r.id, r.kind, r.reply_token, list(r.recipients), r.messages, r.retry_key, r.created_at,
-                           r.attempts, lease) for r in rows), key=lambda job: job.id)
+                           r.attempts, lease, r.last_error == TAKEN_OVER) for r in rows), key=lambda job: job.id)
 
     def _send(self, job: Job) -> str:
         if job.kind == "reply":
@@ -173,6 +189,9 @@ class Sender:
                 except SendFailure as failure:
                     if failure.kind != "invalid_reply_token":
                         raise
+                    if job.taken_over:  # the dead worker most likely used the token: do not send it twice
+                        raise SendFailure("unknown", "reply token already used before a worker stopped: "
+                                                     "probably delivered") from failure
                     log.info("outbox %s: reply token rejected, pushing instead", job.id)
             job.kind, job.reply_token = "push", None
         if job.kind == "push":
@@ -189,13 +208,18 @@ class Sender:
                     if isinstance(outcome, SendFailure) and outcome.kind == "released"]
         values = [self._outcome_values(job, outcome, now) for job, outcome in outcomes
                   if not (isinstance(outcome, SendFailure) and outcome.kind == "released")]
-        if values:
-            db.session.execute(update(table).where(mine).values({k: bindparam(k) for k in values[0]
-                                                                  if not k.startswith("b_")}), values)
-        if released:
-            db.session.execute(update(table).where(mine).values(status="pending", lease_until=None,
-                                                                attempts=table.c.attempts - 1), released)
-        db.session.commit()
+        try:
+            if values:
+                db.session.execute(update(table).where(mine).values({k: bindparam(k) for k in values[0]
+                                                                      if not k.startswith("b_")}), values)
+            if released:
+                db.session.execute(update(table).where(mine).values(status="pending", lease_until=None,
+                                                                    attempts=table.c.attempts - 1), released)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            self._unrecorded.extend(outcomes)  # kept: recorded before anything else is leased
+            raise
 
     def _outcome_values(self, job: Job, outcome: SendFailure | str, now: datetime) -> dict[str, Any]:
         values: dict[str, Any] = {"b_id": job.id, "b_attempts": job.attempts, "kind": job.kind,
@@ -203,6 +227,16 @@ class Sender:
                                   "line_request_id": None, "next_attempt_at": now, "error_kind": None}
         if isinstance(outcome, str):
             values.update(status="sent", sent_at=now, line_request_id=outcome or None, last_error=None)
+        elif outcome.kind == "unknown" and job.kind == "reply":
+            # LINE may have delivered it, and a reply token cannot be retried: never pushed again.
+            values.update(status="sent", sent_at=now, error_kind="unknown", last_error=outcome.detail[:1000])
+            log.warning("outbox %s: reply outcome unknown (%s), counted as probably delivered", job.id,
+                        outcome.detail)
+        elif outcome.kind == "unknown" and job.attempts < self.settings.max_attempts:
+            # A push or multicast is retried with the same X-Line-Retry-Key: LINE drops the duplicate.
+            delay = backoff_delay(job.attempts, self.settings)
+            values.update(status="pending", next_attempt_at=now + timedelta(seconds=delay),
+                          last_error=outcome.detail[:1000])
         elif outcome.kind == "retry" and job.attempts < self.settings.max_attempts:
             delay = backoff_delay(job.attempts, self.settings)
             values.update(status="pending", next_attempt_at=now + timedelta(seconds=delay),

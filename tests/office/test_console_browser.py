@@ -12,16 +12,8 @@ import pytest
 
 from bot.pipeline.worker import start_threads
 from tests.conftest import LiveServer
+from tests.helpers import wait_for
 from tests.office.fixtures import PASSWORD, pushed
-
-
-def wait_for(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @contextmanager

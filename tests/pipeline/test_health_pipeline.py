@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -12,17 +11,9 @@ from bot.knowledge.brain import holder_for
 from bot.models import InboundEvent, OutboundMessage, WorkerHeartbeat
 from bot.pipeline.outbox import enqueue_push
 from bot.pipeline.worker import make_sender, start_threads
+from tests.helpers import wait_for
 
 USER = "U" + "h" * 32
-
-
-def wait_for(condition, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def heartbeats(app) -> list[WorkerHeartbeat]:
@@ -86,8 +77,8 @@ def test_a_worker_not_seen_for_three_beats_is_dead(db_app):
 
 def test_a_stopping_sender_releases_the_rows_it_has_not_started(db_app, fake_line):
     with db_app.app_context():
-        for i in range(3):
-            enqueue_push(db.session, USER, [{"type": "text", "text": f"ข่าว {i}"}], "test")
+        for i in range(3):  # three users: each one's first message can be leased at once
+            enqueue_push(db.session, f"U{i:032x}", [{"type": "text", "text": f"ข่าว {i}"}], "test")
         db.session.commit()
     sender = make_sender(db_app)
     sender.stop = threading.Event()

@@ -19,20 +19,11 @@ from bot.pipeline.outbox import enqueue_push
 from bot.pipeline.worker import start_threads
 from bot.simulator import events as ev
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, LiveServer
-from tests.helpers import post_webhook
+from tests.helpers import post_webhook, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 USER = "U" + "c" * 32
 FAST_USER = "U" + "f" * 32
-
-
-def wait_for(condition, timeout: float = 20.0, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return False
 
 
 def test_webhook_answers_fast_while_line_api_hangs(db_app, fake_line):
