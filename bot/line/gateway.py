@@ -55,10 +55,12 @@ def classify(exc: ApiException) -> SendFailure | str:
 
 
 class LineGateway:
-    """One API client per sender thread; each call returns LINE's request id or raises `SendFailure`."""
+    """One API client (a pool of kept-alive connections) per sender; each call returns LINE's request id or
+    raises `SendFailure`. Safe to call from the sender's threads."""
 
-    def __init__(self, base_url: str, access_token: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, access_token: str, timeout: float = 10.0, pool_size: int = 4) -> None:
         config = Configuration(access_token=access_token, host=base_url)
+        config.connection_pool_maxsize = pool_size  # one kept-alive connection per call in flight
         self._client = ApiClient(config)
         self._api = MessagingApi(self._client)
         self._timeout = timeout

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.db import column_length, db, table_of, utcnow
 from bot.models import InboundEvent, OutboundMessage
+from bot.pipeline.signals import INBOX_CHANNEL, notify
 
 
 @dataclass(frozen=True)
@@ -80,4 +81,7 @@ def store_events(rows: Iterable[EventRow]) -> int:
             .on_conflict_do_nothing(index_elements=["webhook_event_id"])
             .returning(InboundEvent.id))
     with db.engine.begin() as connection:  # a plain connection: no ORM session work on the hot path
-        return len(connection.execute(stmt, values).all())
+        stored = len(connection.execute(stmt, values).all())
+        if stored:
+            notify(connection, INBOX_CHANNEL)
+        return stored

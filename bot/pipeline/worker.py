@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from flask import Flask
@@ -12,17 +13,20 @@ from bot.line.gateway import LineGateway
 from bot.pipeline.dispatcher import dispatch_next, prepare_responder
 from bot.pipeline.heartbeat import run_heartbeat
 from bot.pipeline.sender import Sender, SenderSettings
-from bot.pipeline.signals import inbox_signal, outbox_signal
+from bot.pipeline.signals import inbox_signal, listen, outbox_signal
 
 log = logging.getLogger(__name__)
+LISTEN_IDLE_SECONDS = 1.0  # with NOTIFY, an idle loop looks at the tables only this often
 
 
 
 def make_sender(app: Flask) -> Sender:
     """A sender with its own LINE API client, configured from ``app``."""
     cfg = app.config
-    gateway = LineGateway(cfg["LINE_API_BASE_URL"], cfg["LINE_CHANNEL_ACCESS_TOKEN"], cfg["LINE_TIMEOUT_SECONDS"])
-    return Sender(gateway, SenderSettings.from_config(cfg))
+    settings = SenderSettings.from_config(cfg)
+    gateway = LineGateway(cfg["LINE_API_BASE_URL"], cfg["LINE_CHANNEL_ACCESS_TOKEN"], cfg["LINE_TIMEOUT_SECONDS"],
+                          pool_size=settings.concurrency)
+    return Sender(gateway, settings, batch=2 * settings.concurrency)
 
 
 def dispatch_available(app: Flask, stop: threading.Event | None = None) -> int:
@@ -56,7 +60,7 @@ def _loop(name: str, step: Callable[[], int], signal: threading.Event, stop: thr
             log.exception("%s loop error", name)
             busy = 0
         if not busy:
-            signal.wait(idle)
+            _idle_wait(signal, stop, idle)
             signal.clear()
     log.info("%s loop stopped", name)
 
@@ -72,6 +76,14 @@ def warm_up(app: Flask) -> None:
         db.session.remove()
 
 
+def _idle_wait(signal: threading.Event, stop: threading.Event, idle: float) -> None:
+    """Wait until ``signal`` (new work), ``stop`` or ``idle`` seconds, looking at ``stop`` every second."""
+    deadline = time.monotonic() + idle
+    while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+        if signal.wait(min(left, 1.0)):
+            return
+
+
 def start_threads(app: Flask, stop: threading.Event, kind: str = "embedded") -> list[threading.Thread]:
     """Warm up, then start the dispatcher, sender and heartbeat loops as daemon threads. On ``stop``
     the dispatcher finishes its event and the sender releases what it has not started to send."""
@@ -79,7 +91,17 @@ def start_threads(app: Flask, stop: threading.Event, kind: str = "embedded") -> 
     sender = make_sender(app)
     sender.stop = stop
     warm_up(app)
-    threads = [
+    threads = []
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+    if postgres:  # NOTIFY wakes the loops; polling stays only as a slow fallback (retries that fall due)
+        ready = threading.Event()
+        threads.append(threading.Thread(target=listen, name="listen", daemon=True,
+                                        args=(app.config["SQLALCHEMY_DATABASE_URI"], stop, ready)))
+        threads[-1].start()
+        ready.wait(5)
+        idle = max(idle, LISTEN_IDLE_SECONDS)
+    threads += [
         threading.Thread(target=_loop, name="dispatcher", daemon=True,
                          args=("dispatcher", lambda: dispatch_available(app, stop), inbox_signal, stop, idle)),
         threading.Thread(target=_loop, name="sender", daemon=True,
@@ -87,5 +109,6 @@ def start_threads(app: Flask, stop: threading.Event, kind: str = "embedded") -> 
         threading.Thread(target=run_heartbeat, name="heartbeat", daemon=True, args=(app, kind, stop)),
     ]
     for thread in threads:
-        thread.start()
+        if not thread.is_alive():
+            thread.start()
     return threads

@@ -32,6 +32,8 @@ class Delivery:
     messages: list[dict[str, Any]]
     request_id: str
     retry_key: str | None = None
+    reply_token: str | None = None  # the token a reply used (benchmarks match replies to events with it)
+    at: float = field(default_factory=time.time)  # when the fake accepted it
 
 
 @dataclass
@@ -143,7 +145,8 @@ class FakeLine:
                 return self._error(400, "Invalid reply token")
             token["used"] = True
             request_id = uuid.uuid4().hex
-            self.deliveries.append(Delivery(next(self._seq), token["user"], "reply", payload["messages"], request_id))
+            self.deliveries.append(Delivery(next(self._seq), token["user"], "reply", payload["messages"], request_id,
+                                            reply_token=payload.get("replyToken")))
         return self._json(self._sent(payload), request_id)
 
     def _send(self, via: str, to: list[Any], payload: dict[str, Any], retry_key: str | None) -> Response:
