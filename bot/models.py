@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, db, utcnow
@@ -66,7 +67,12 @@ class InboundEvent(Model):
     """One webhook event as LINE sent it; the UNIQUE event id makes redeliveries harmless."""
 
     __tablename__ = "inbound_event"
-    __table_args__ = (Index("ix_inbound_event_queue", "status", "next_attempt_at", "id"),)
+    __table_args__ = (
+        Index("ix_inbound_event_queue", "status", "next_attempt_at", "id"),
+        # A user's waiting events, for "no earlier event of this user is pending" (the dispatcher's order).
+        Index("ix_inbound_event_user_pending", "source_user_id", "event_timestamp", "id",
+              postgresql_where=sql_text("status = 'pending'"), sqlite_where=sql_text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -105,8 +111,13 @@ class OutboundMessage(Model):
     """A message to deliver (transactional outbox). ``retry_key`` is sent as X-Line-Retry-Key."""
 
     __tablename__ = "outbound_message"
-    __table_args__ = (Index("ix_outbound_message_queue", "status", "next_attempt_at", "id"),
-                      Index("ix_outbound_message_recipient", "recipient", "id"))
+    __table_args__ = (
+        Index("ix_outbound_message_queue", "status", "next_attempt_at", "id"),
+        # A recipient's unsent rows only, for "no earlier row of this recipient is waiting" (the sender's order).
+        Index("ix_outbound_message_recipient", "recipient", "id",
+              postgresql_where=sql_text("status IN ('pending', 'sending')"),
+              sqlite_where=sql_text("status IN ('pending', 'sending')")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     retry_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_retry_key)

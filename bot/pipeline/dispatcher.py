@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.db import db, utcnow
@@ -88,7 +88,7 @@ def _earlier_pending() -> ColumnElement[bool]:
     earlier = aliased(InboundEvent)
     return exists().where(
         earlier.source_user_id == InboundEvent.source_user_id,
-        earlier.status == "pending",
+        earlier.status == literal_column("'pending'"),  # a literal, so the partial index applies
         or_(earlier.event_timestamp < InboundEvent.event_timestamp,
             and_(earlier.event_timestamp == InboundEvent.event_timestamp, earlier.id < InboundEvent.id)),
     )

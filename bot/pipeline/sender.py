@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, case, exists, or_, select, update
+from sqlalchemy import bindparam, case, exists, literal_column, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.db import db, table_of, utcnow
@@ -163,7 +163,7 @@ class Sender:
         earlier = aliased(OutboundMessage)
         in_turn = or_(OutboundMessage.recipient.is_(None), ~exists().where(
             earlier.recipient == OutboundMessage.recipient, earlier.id < OutboundMessage.id,
-            earlier.status.in_(("pending", "sending"))))
+            earlier.status.in_((literal_column("'pending'"), literal_column("'sending'")))))  # the partial index
         ids = (select(OutboundMessage.id).where(due, in_turn).order_by(OutboundMessage.id).limit(self.batch)
                .with_for_update(skip_locked=True).scalar_subquery())
         lease = now + timedelta(seconds=self.settings.lease_seconds)
