@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 from urllib.parse import parse_qsl
 
 from sqlalchemy.orm import Session
@@ -20,6 +20,8 @@ from bot.line.messages import Message
 from bot.models import ConversationState, LineUser
 from bot.nlp.intent import IntentResult
 from bot.pipeline.incoming import Incoming
+
+T = TypeVar("T")
 
 FLOW_MINUTES = 10
 
@@ -41,6 +43,13 @@ class Turn:
     session: Session
     now: datetime = field(default_factory=utcnow)
     intent: IntentResult | None = None  # set for typed text
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per turn (a lookup several parts of one answer need)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def lang(self) -> str:

@@ -69,8 +69,8 @@ def dispatch_next(max_attempts: int = 5) -> bool:
         return False
     event_id = event.id
     try:
-        event.attempts += 1
         event.status = _handle(event, responder)
+        event.attempts += 1  # after the handler: one UPDATE of the event, with its outcome
         event.processed_at = utcnow()
         event.payload = without_text(event.payload)
         session.commit()
