@@ -9,8 +9,8 @@ Pipeline (see ``knowledge/README.md`` for the data):
    made of several keys ("ไข่เค็มปลาส้ม") yields several products.
 3. A phrase without an exact key – or mostly not covered by one – is scored
    with fuzzy edit similarity, LK82 soundex and char n-gram TF-IDF.
-4. Per product: ``match`` / ``choose`` / not covered; then one verdict for the
-   whole message.
+4. Per product: ``match`` / ``choose`` / not covered; then one verdict for the whole
+   message (:mod:`bot.nlp.verdicts`).
 
 Scores are in [0, 1]: 1.0 is an exact official name, ~0.97 an exact alias,
 0.6 a broad word shared by several standards, lower values fuzzy evidence.
@@ -20,12 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.nlp.knowledge import load_knowledge
 from bot.nlp.lexicon import (
-    NOT_COMMUNITY,
     STANDARD,
     UNLISTED,
     WEIGHT_ALIAS,
@@ -37,24 +35,16 @@ from bot.nlp.lexicon import (
 from bot.nlp.preprocess import Phrase, QueryPreprocessor, StandardRef, default_words
 from bot.nlp.preprocess import title_words as split_title
 from bot.nlp.records import (
-    CHOOSE,
-    MATCH,
-    NOT_COMMUNITY_PRODUCT,
-    NOT_IN_KNOWLEDGE,
-    UNKNOWN,
     AliasRecord,
-    Candidate,
     MatchResult,
-    ProductMatch,
     StandardRecord,
 )
 from bot.nlp.similarity import CharNgramIndex, FuzzyKeys, SoundexKeys, TokenSubsequenceKeys
 from bot.nlp.title_keys import TitleWords, derive_title_terms
+from bot.nlp.verdicts import CHOOSE_THRESHOLD, MATCH_THRESHOLD, Evidence, aggregate, decide
 
-MATCH_THRESHOLD = 0.8  # best score at least this, and clear of the runner-up → match
-MATCH_MARGIN = 0.1
-CHOOSE_THRESHOLD = 0.45  # below this a phrase is not recognised at all
-CHOOSE_SPREAD = 0.3  # a short list keeps candidates within this of the best
+__all__ = ["CHOOSE_THRESHOLD", "MATCH_THRESHOLD", "Matcher", "fuzzy_strength"]
+
 # A phrase the exact scan covers less than this fraction of is also fuzzy-matched whole.
 FUZZY_WHOLE_MIN = 0.85
 FUZZY_WHOLE_TIE = 0.05
@@ -78,25 +68,6 @@ WEAK_COVERAGE = 0.5
 def fuzzy_strength(similarity: float) -> float:
     """Map an edit similarity (0..1) to evidence strength: 0.55 → 0, 0.95+ → 0.95."""
     return max(0.0, min(1.0, (similarity - 0.55) / 0.4)) * 0.95
-
-
-@dataclass
-class _Unit:
-    """Evidence about one product inside a message."""
-
-    phrase: str
-    scores: dict[int, float] = field(default_factory=dict)
-    other_kind: str = ""  # UNLISTED or NOT_COMMUNITY when that evidence wins
-    other_detail: str = ""
-    other_score: float = 0.0
-
-    def add(self, number: int, score: float) -> None:
-        if score > self.scores.get(number, 0.0):
-            self.scores[number] = score
-
-    def add_other(self, entry: LexiconEntry, score: float) -> None:
-        if score > self.other_score:
-            self.other_kind, self.other_detail, self.other_score = entry.kind, entry.detail, score
 
 
 class Matcher:
@@ -170,26 +141,26 @@ class Matcher:
         """Decide which standard(s) a chat message is about; at most ``k`` candidates."""
         if k < 1:
             raise ValueError("k must be at least 1")
-        units: list[_Unit] = []
+        units: list[Evidence] = []
         for item in self.preprocessor.prepare(query).items:
             if isinstance(item, StandardRef):
                 units.append(self._ref_unit(item.number))
             elif item.is_meaningful:
                 units.extend(self._units_for_phrase(item))
-        parts = [self._decide(unit, k) for unit in units]
-        return self._aggregate(query, parts, k)
+        parts = [decide(unit, k, self.current) for unit in units]
+        return aggregate(query, parts, k)
 
-    def _ref_unit(self, number: int) -> _Unit:
+    def _ref_unit(self, number: int) -> Evidence:
         """An explicit code: that standard if we have it, else "not in our data"."""
         record = self.current.get(number)
-        unit = _Unit(phrase=record.code if record else f"มผช. {number}")
+        unit = Evidence(phrase=record.code if record else f"มผช. {number}")
         if record:
             unit.add(number, 1.0)
         else:
             unit.other_kind, unit.other_score = UNLISTED, 1.0
         return unit
 
-    def _units_for_phrase(self, phrase: Phrase) -> list[_Unit]:
+    def _units_for_phrase(self, phrase: Phrase) -> list[Evidence]:
         text = phrase.text
         hits = self._scan(text, phrase.boundaries)
         covered = sum(end - start for start, end, _ in hits)
@@ -199,7 +170,7 @@ class Matcher:
                      if sim > coverage and self._may_override(hits, self._entry_list[idx])]
             if close:
                 # Every key about as close as the best one competes (a near tie is a choice).
-                unit = _Unit(phrase=phrase.display)
+                unit = Evidence(phrase=phrase.display)
                 ngram = self._ngrams.scores(text)
                 for idx, sim in close:
                     if sim >= close[0][1] - FUZZY_WHOLE_TIE:
@@ -210,7 +181,7 @@ class Matcher:
         hits = self._drop_modifiers(hits, phrase)
         units = []
         for i, (start, end, entry) in enumerate(hits):
-            unit = _Unit(phrase=phrase.display_span(start, end))
+            unit = Evidence(phrase=phrase.display_span(start, end))
             tie = self._ngrams.scores(_rest_or_whole(text, start, end)) if len(entry.weights) > 1 else {}
             strength = 1.0
             if end - start <= SHORT_KEY_LEN:
@@ -273,7 +244,7 @@ class Matcher:
             pos = next((b for b in starts if b > pos), len(text))
         return hits
 
-    def _add_entry(self, unit: _Unit, entry: LexiconEntry, strength: float, tie: Mapping[int, float]) -> None:
+    def _add_entry(self, unit: Evidence, entry: LexiconEntry, strength: float, tie: Mapping[int, float]) -> None:
         """Credit ``entry``'s standards (or its not-covered kind) with ``strength``.
 
         ``tie`` (n-gram similarity of the phrase) orders standards that share a key.
@@ -284,9 +255,9 @@ class Matcher:
         for number, weight in entry.weights.items():
             unit.add(number, min(1.0, weight * strength + TIE_BREAK * tie.get(number, 0.0)))
 
-    def _soft_unit(self, display: str, text: str, phrase: Phrase) -> _Unit:
+    def _soft_unit(self, display: str, text: str, phrase: Phrase) -> Evidence:
         """Fuzzy, soundex and n-gram evidence for a phrase with no exact key."""
-        unit = _Unit(phrase=display)
+        unit = Evidence(phrase=display)
         if len(text) < MIN_SOFT_LEN:
             return unit
         ngram = self._ngrams.scores(text)
@@ -317,52 +288,8 @@ class Matcher:
         ends = sorted(phrase.boundaries, reverse=True)
         return [phrase.text[:end] for end in ends[:4] if end >= MIN_SOFT_LEN]
 
-    # --------------------------------------------------------------- decide
-    def _decide(self, unit: _Unit, k: int) -> ProductMatch:
-        ranked = sorted(unit.scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        best = ranked[0][1] if ranked else 0.0
-        if unit.other_kind and unit.other_score >= max(best, CHOOSE_THRESHOLD):
-            verdict = NOT_COMMUNITY_PRODUCT if unit.other_kind == NOT_COMMUNITY else NOT_IN_KNOWLEDGE
-            return ProductMatch(unit.phrase, verdict, (), unit.other_detail or unit.other_kind)
-        if best < CHOOSE_THRESHOLD:
-            return ProductMatch(unit.phrase, UNKNOWN, ())
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best >= MATCH_THRESHOLD and best - runner_up >= MATCH_MARGIN:
-            return ProductMatch(unit.phrase, MATCH, (self._candidate(*ranked[0]),))
-        floor = max(CHOOSE_THRESHOLD, best - CHOOSE_SPREAD)
-        kept = tuple(self._candidate(n, s) for n, s in ranked[:k] if s >= floor)
-        return ProductMatch(unit.phrase, CHOOSE, kept)
-
-    def _candidate(self, number: int, score: float) -> Candidate:
-        record = self.current[number]
-        return Candidate(number, record.code, record.name, round(score, 3))
-
-    def _aggregate(self, query: str, parts: list[ProductMatch], k: int) -> MatchResult:
-        covered = [p for p in parts if p.verdict in (MATCH, CHOOSE)]
-        if covered:
-            verdict = MATCH if all(p.verdict == MATCH for p in covered) else CHOOSE
-            candidates = _round_robin([p.candidates for p in covered], k)
-            return MatchResult(query, verdict, candidates, tuple(p.phrase for p in covered), tuple(parts))
-        known = [p for p in parts if p.verdict != UNKNOWN]
-        if known:
-            return MatchResult(query, known[0].verdict, (), tuple(p.phrase for p in known), tuple(parts))
-        return MatchResult(query, NOT_IN_KNOWLEDGE, (), tuple(p.phrase for p in parts), tuple(parts))
-
 
 def _rest_or_whole(text: str, start: int, end: int) -> str:
     """The words around a broad key tell the standards sharing it apart ("ใบบัวบก|อบแห้ง")."""
     rest = text[:start] + text[end:]
     return rest if len(rest) >= MIN_SOFT_LEN else text
-
-
-def _round_robin(lists: list[tuple[Candidate, ...]], k: int) -> tuple[Candidate, ...]:
-    """Merge per-product candidate lists: every product's best first, then the seconds…"""
-    seen: set[int] = set()
-    out: list[Candidate] = []
-    depth = max((len(c) for c in lists), default=0)
-    for i in range(depth):
-        for cands in lists:
-            if i < len(cands) and cands[i].number not in seen and len(out) < k:
-                seen.add(cands[i].number)
-                out.append(cands[i])
-    return tuple(out)
