@@ -99,6 +99,7 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         # LINE takes ~100 ms a call and allows 2,000 requests/s: 32 in flight ≈ 300 replies/s per worker
         "SEND_CONCURRENCY": int(env.get("SEND_CONCURRENCY") or 32),
         "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
+        "DISPATCH_BATCH_SIZE": max(1, int(env.get("DISPATCH_BATCH_SIZE") or 20)),
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
         "HEARTBEAT_SECONDS": _env_float(env, "HEARTBEAT_SECONDS", 5.0),
         "PIPELINE_MAX_LAG_SECONDS": _env_float(env, "PIPELINE_MAX_LAG_SECONDS", 60.0),

@@ -1,13 +1,14 @@
 """Database handle (Flask-SQLAlchemy), migrations (Flask-Migrate) and SQLite settings."""
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Column, MetaData, String, Table, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -44,6 +45,15 @@ def utcnow() -> datetime:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def one_statement() -> AbstractContextManager[Connection]:
+    """A connection for one statement that is atomic on its own (an INSERT or UPDATE … RETURNING): on
+    PostgreSQL in autocommit, one round trip instead of BEGIN, statement, COMMIT; on SQLite a short
+    transaction (it takes the write lock at BEGIN, and a RETURNING statement holds it until closed)."""
+    if is_sqlite(db.engine):
+        return db.engine.begin()
+    return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 @event.listens_for(Engine, "connect")

@@ -120,7 +120,7 @@ def card_messages(turn: Turn, number: int, year: int | None) -> list[m.Message]:
     lang = turn.lang
     found = editions(number)
     url = tisi_standard_list_url()
-    listed_on = list_checked_on(turn.session)
+    listed_on = list_checked_on()
     if not found:
         more = m.postback(phrase("button_find_standard", lang), "action=find_standard", phrase("button_find_standard", lang))
         gone = withdrawn_edition(turn.session, number)

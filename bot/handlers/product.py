@@ -142,7 +142,7 @@ def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: lis
         intro = phrase("product_intro_choose_one", lang, products=products)
     else:
         intro = phrase("product_intro_choose", lang, products=products, count=len(cards))
-    listed_on = turn.memo("listed_on", lambda: list_checked_on(turn.session))
+    listed_on = list_checked_on()
     bubbles = [standard_bubble(rec, lang, for_product=part.phrase if several else None, pick=True, listed_on=listed_on)
                for part, rec in cards]
     alt = phrase("product_alt", lang, codes=", ".join(f"{display_code(rec.code, lang)} {display_name(rec, lang)}"
@@ -181,7 +181,7 @@ def _uncovered_notes(turn: Turn, text: str, known: list[ProductMatch], lang: str
                unmatched.NOT_COMMUNITY),
               ([p for p in missing if p.verdict != NOT_COMMUNITY_PRODUCT], "product_also_uncovered",
                unmatched.NOT_IN_KNOWLEDGE))
-    listed_on = turn.memo("listed_on", lambda: list_checked_on(turn.session))
+    listed_on = list_checked_on()
     notes = []
     for parts, key, kind in groups:
         if parts:
@@ -210,7 +210,7 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     products = _products(parts) if parts else _clip(text, MAX_PRODUCT_CHARS)
     normalized = _products(community) if community else _normalized(text)
     unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, text, normalized=normalized, now=turn.now)
-    listed_on = turn.memo("listed_on", lambda: list_checked_on(turn.session))
+    listed_on = list_checked_on()
     if listed_on is not None:  # the whole list is known: say plainly that no standard covers it
         lines = [phrase("product_no_standard_covers", lang, products=products, url=tisi_standard_list_url(),
                         date=long_date(listed_on, lang))]

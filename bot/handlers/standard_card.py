@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import Session
-
 from bot.cases.applications import in_thailand
 from bot.cases.thaidate import format_thai_date_en, format_thai_date_long
 from bot.config import tisi_standard_list_url
-from bot.knowledge.brain import get_brain
+from bot.knowledge.brain import get_brain, tisi_synced_at
 from bot.knowledge.replies import phrase
-from bot.knowledge.sync import last_tisi_sync
 from bot.line import flex
 from bot.line import messages as m
 from bot.nlp.categories import categories_by_key
@@ -51,10 +48,11 @@ def editions(number: int) -> list[StandardRecord]:
     return sorted((s for s in get_brain().bundle.standards if s.number == number), key=lambda s: s.year)
 
 
-def list_checked_on(session: Session) -> date | None:
-    """The day (Thai time) of the last complete sync with TISI's list; None while our list is partial."""
-    synced = last_tisi_sync(session)
-    return in_thailand(synced.finished_at).date() if synced else None
+def list_checked_on() -> date | None:
+    """The day (Thai time) of the last complete sync with TISI's list; None while our list is partial
+    (read with the knowledge version, not per answer)."""
+    synced_at = tisi_synced_at()
+    return in_thailand(synced_at).date() if synced_at else None
 
 
 def long_date(day: date, lang: str) -> str:

@@ -19,6 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
@@ -115,6 +116,7 @@ class BrainHolder:
         self.version: int | None = None
         self.checked_at = float("-inf")
         self.checks = 0  # how many times the version was read (for tests and figures)
+        self.synced_at: datetime | None = None  # the last complete sync with TISI's list, as of the last check
         self._lock = threading.Lock()
 
     def mark_stale(self) -> None:
@@ -150,6 +152,8 @@ class BrainHolder:
             self.checks += 1
             with Session(engine) as session:
                 version = knowledge_version(session)
+                synced = last_tisi_sync(session)
+                self.synced_at = synced.finished_at if synced else None
                 if self.brain is not None and version in (self.version, self._building):
                     return
                 bundle = knowledge_bundle(session, self.knowledge_dir)
@@ -231,6 +235,15 @@ def default_brain() -> Brain:
             if _default is None:
                 _default = brain_for(load_knowledge())
     return _default
+
+
+def tisi_synced_at() -> datetime | None:
+    """When the last complete sync with TISI's list finished (UTC), as of the app's last knowledge check
+    (at most ``KNOWLEDGE_REFRESH_SECONDS`` old); None before the first sync or outside an app."""
+    if not has_app_context():
+        return None
+    holder = current_app.extensions.get(_EXTENSION)
+    return holder.synced_at if holder is not None else None
 
 
 def get_brain() -> Brain:

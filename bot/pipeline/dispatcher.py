@@ -1,10 +1,10 @@
-"""Take stored webhook events one at a time and answer them, each user's in order.
+"""Take stored webhook events in small batches and answer them, each user's one at a time, in order.
 
-Each event is handled in ONE transaction: claim the row (``FOR UPDATE SKIP LOCKED``
-on PostgreSQL, so many workers share the queue), run the handler, write the
-answer to the outbox, mark the event done. A crash before the commit leaves the
-event pending; a handler error is retried with backoff and, in the end, the user
-gets an apology instead of silence.
+A batch (events of different users) is handled in ONE transaction: claim the rows (``FOR UPDATE
+SKIP LOCKED`` on PostgreSQL, so many workers share the queue), lock their users, run the handler of
+each, write the answers to the outbox, mark the events done, commit. A crash before the commit
+leaves the events pending; a handler error sends the batch's events through one at a time, and the
+failing one is retried with backoff and, in the end, the user gets an apology instead of silence.
 
 What answers an event is not known here: `create_app` hands the dispatcher a `Responder`
 (`init_app`), so the pipeline never imports the conversation.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, and_, exists, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.db import db, utcnow
@@ -28,7 +28,7 @@ from bot.models import InboundEvent, LineUser
 from bot.pipeline.inbox import without_text
 from bot.pipeline.incoming import Incoming
 from bot.pipeline.outbox import enqueue_reply
-from bot.pipeline.users import touch_user
+from bot.pipeline.users import lock_users, touch_user
 
 log = logging.getLogger(__name__)
 _EXTENSION = "tcps_responder"
@@ -54,31 +54,72 @@ def prepare_responder() -> None:
     responder.prepare()
 
 
-def dispatch_next(max_attempts: int = 5) -> bool:
-    """Handle the oldest due event; return False when there is none."""
+def dispatch_batch(limit: int = 20, max_attempts: int = 5) -> int:
+    """Handle up to ``limit`` due events, each of a different user, in ONE transaction (one claim, one
+    lock of their users, one flush and commit for all); return how many were handled (0: none due).
+
+    When any of them raises, the whole batch is rolled back and its events are handled again one at a
+    time, so that only the failing event is retried (or, after its last attempt, apologised for)."""
     responder: Responder = current_app.extensions[_EXTENSION]
     responder.prepare()  # outside the claim's transaction (a rebuild must not hold it open)
     session = db.session()
-    event = session.execute(
-        select(InboundEvent)
-        .where(InboundEvent.status == "pending", InboundEvent.next_attempt_at <= utcnow(), ~_earlier_pending())
-        .order_by(InboundEvent.next_attempt_at, InboundEvent.id).limit(1).with_for_update(skip_locked=True)
-    ).scalar_one_or_none()
+    events = session.scalars(_due().limit(limit).with_for_update(skip_locked=True)).all()
+    if not events:
+        session.rollback()
+        return 0
+    ids = [event.id for event in events]
+    try:
+        users = lock_users(session, [event.source_user_id for event in events])
+        for event in events:
+            _finish(event, _handle(event, responder, users))
+        session.commit()
+    except Exception as exc:  # one bad event must not stop the queue, nor the others of its batch
+        session.rollback()
+        if len(ids) == 1:
+            log.exception("event %s failed", ids[0])
+            _record_failure(ids[0], exc, max_attempts)
+        else:
+            log.warning("a batch of %d events failed (%s); handling them one at a time", len(ids), type(exc).__name__)
+            for event_id in ids:
+                _dispatch_one(event_id, responder, max_attempts)
+    return len(ids)
+
+
+def dispatch_next(max_attempts: int = 5) -> bool:
+    """Handle the oldest due event; return False when there is none."""
+    return dispatch_batch(1, max_attempts) > 0
+
+
+def _due() -> Select[InboundEvent]:
+    """Pending events that are due and whose user has no earlier event waiting, oldest first."""
+    return (select(InboundEvent)
+            .where(InboundEvent.status == "pending", InboundEvent.next_attempt_at <= utcnow(), ~_earlier_pending())
+            .order_by(InboundEvent.next_attempt_at, InboundEvent.id))
+
+
+def _dispatch_one(event_id: int, responder: Responder, max_attempts: int) -> None:
+    """Handle the event ``event_id`` alone, if it is still pending (after its batch failed)."""
+    session = db.session()
+    event = session.execute(select(InboundEvent).where(InboundEvent.id == event_id, InboundEvent.status == "pending")
+                            .with_for_update(skip_locked=True)).scalar_one_or_none()
     if event is None:
         session.rollback()
-        return False
-    event_id = event.id
+        return
     try:
-        event.status = _handle(event, responder)
-        event.attempts += 1  # after the handler: one UPDATE of the event, with its outcome
-        event.processed_at = utcnow()
-        event.payload = without_text(event.payload)
+        _finish(event, _handle(event, responder, lock_users(session, [event.source_user_id])))
         session.commit()
-    except Exception as exc:  # one bad event must not stop the queue
+    except Exception as exc:
         session.rollback()
         log.exception("event %s failed", event_id)
         _record_failure(event_id, exc, max_attempts)
-    return True
+
+
+def _finish(event: InboundEvent, status: str) -> None:
+    """Close ``event`` with ``status`` (after the handler: one UPDATE of the event, with its outcome)."""
+    event.status = status
+    event.attempts += 1
+    event.processed_at = utcnow()
+    event.payload = without_text(event.payload)
 
 
 def _earlier_pending() -> ColumnElement[bool]:
@@ -94,7 +135,7 @@ def _earlier_pending() -> ColumnElement[bool]:
     )
 
 
-def _handle(event: InboundEvent, responder: Responder) -> str:
+def _handle(event: InboundEvent, responder: Responder, users: dict[str, LineUser]) -> str:
     """Run the handler for ``event``; return its final status."""
     try:
         incoming = to_incoming(event.payload)
@@ -104,7 +145,7 @@ def _handle(event: InboundEvent, responder: Responder) -> str:
     if incoming.chat_type != "user" or not incoming.user_id:
         return "skipped"  # the bot answers one-to-one chats only
     session = db.session()
-    user = touch_user(session, incoming)
+    user = touch_user(session, incoming, users)
     messages = responder.respond(incoming, user, session)
     if messages:
         enqueue_reply(session, incoming.user_id, incoming.reply_token, messages, inbound_event_id=event.id)

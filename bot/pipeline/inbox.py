@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.db import column_length, db, table_of, utcnow
+from bot.db import column_length, db, one_statement, table_of, utcnow
 from bot.models import InboundEvent, OutboundMessage
-from bot.pipeline.signals import INBOX_CHANNEL, notify
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,6 @@ def store_events(rows: Iterable[EventRow]) -> int:
     stmt = (insert(table_of(InboundEvent))
             .on_conflict_do_nothing(index_elements=["webhook_event_id"])
             .returning(InboundEvent.id))
-    with db.engine.begin() as connection:  # a plain connection: no ORM session work on the hot path
-        stored = len(connection.execute(stmt, values).all())
-        if stored:
-            notify(connection, INBOX_CHANNEL)
-        return stored
+    # A plain connection (no ORM session work on the hot path); on PostgreSQL a trigger NOTIFYs the workers.
+    with one_statement() as connection:
+        return len(connection.execute(stmt, values).all())

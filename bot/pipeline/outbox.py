@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.models import OutboundMessage
-from bot.pipeline.signals import OUTBOX_CHANNEL, notify
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ def enqueue_reply(session: Session, user_id: str, reply_token: str | None, messa
             recipients=[user_id], recipient=user_id, messages=batch, inbound_event_id=inbound_event_id,
         ))
     session.add_all(rows)
-    notify(session, OUTBOX_CHANNEL)
     return rows
 
 
@@ -41,7 +39,6 @@ def enqueue_push(session: Session, to: str, messages: list[dict[str, Any]], purp
     rows = [OutboundMessage(kind="push", purpose=purpose, recipients=[to], recipient=to, messages=batch)
             for batch in _batches(messages, MAX_MESSAGES_PER_REQUEST)]
     session.add_all(rows)
-    notify(session, OUTBOX_CHANNEL)
     return rows
 
 
@@ -53,5 +50,4 @@ def enqueue_multicast(session: Session, to: Iterable[str], messages: list[dict[s
             for group in _batches(recipients, MAX_MULTICAST_RECIPIENTS)
             for batch in _batches(messages, MAX_MESSAGES_PER_REQUEST)]
     session.add_all(rows)
-    notify(session, OUTBOX_CHANNEL)
     return rows

@@ -10,10 +10,10 @@ the row at once, keeping the error for officers.
 Order: a recipient's row is leased only when no earlier row for them is still waiting or being sent
 (across every worker), so one user's messages reach LINE in the order they were queued.
 
-Throughput: one statement leases a batch; its rows are sent by ``concurrency`` threads
-(rows for the same recipient stay in order, in one thread); outcomes are written as soon
-as they arrive, several per transaction (group commit), so a row is recorded moments
-after LINE answered, as before, with far fewer database round trips.
+Throughput: one statement leases up to ``batch`` rows; they are sent by ``concurrency`` threads
+(rows for the same recipient stay in order, in one thread); outcomes are written as soon as they
+arrive, several per transaction (group commit), and whenever half the window is free more rows are
+leased: calls stay in flight continuously, and a slow call holds up only itself.
 """
 from __future__ import annotations
 
@@ -27,14 +27,15 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, case, exists, literal_column, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
-from bot.db import db, table_of, utcnow
+from bot.db import db, one_statement, table_of, utcnow
 from bot.line.gateway import SendFailure
 from bot.models import OutboundMessage
 
 log = logging.getLogger(__name__)
 TAKEN_OVER = "taken over after the lease ran out: outcome of the last attempt unknown"
+LOOK_AGAIN_SECONDS = 0.25  # while only slow calls are in flight, look for new rows this often
 
 
 class Gateway(Protocol):
@@ -100,32 +101,56 @@ class Sender:
         self._unrecorded: list[tuple[Job, SendFailure | str]] = []  # outcomes the database did not take yet
 
     def run_once(self) -> int:
-        """Lease a batch of due rows and deliver each; return how many were handled. Outcomes the
-        database could not record (it was restarting) are recorded first: never sent again."""
+        """Deliver due rows until none is due and every call has come back; return how many were handled.
+
+        Up to ``batch`` rows are in flight at once, sent by ``concurrency`` threads; as outcomes come back
+        they are recorded (several per transaction) and, once half the window is free, more rows are
+        leased, so one slow call never holds up the others. Outcomes the database could not record (it
+        was restarting) are recorded first: never sent again."""
         if self._unrecorded:
             pending, self._unrecorded = self._unrecorded, []
             self._record_all(pending)
-        jobs = self._lease()
-        lanes = _lanes(jobs)
-        if len(lanes) == 1 or self.settings.concurrency == 1:
-            for lane in lanes:  # one recipient (a chat reply): no threads needed
-                for job in lane:
-                    self._record_all([(job, self._attempt(job))])
-            return len(jobs)
+        if self.settings.concurrency == 1:
+            return self._run_serially()
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="sender-http")
         done: queue.Queue[tuple[Job, SendFailure | str]] = queue.Queue()
-        for lane in lanes:
-            self._pool.submit(self._deliver_lane, lane, done)
-        self._record_as_they_come(done, len(jobs))
+        handled = in_flight = 0
+        while True:
+            room = self.batch - in_flight
+            if room and (in_flight == 0 or room * 2 >= self.batch) and not self._stopping():
+                jobs = self._lease(room)
+                for lane in _lanes(jobs):
+                    self._pool.submit(self._deliver_lane, lane, done)
+                handled, in_flight = handled + len(jobs), in_flight + len(jobs)
+            if not in_flight:
+                return handled
+            outcomes = _arrived(done)
+            if not outcomes:
+                continue
+            in_flight -= len(outcomes)
+            try:
+                self._record_all(outcomes)
+            except Exception:  # the database is away: keep the outcomes of the calls still in flight too
+                self._unrecorded.extend(done.get() for _ in range(in_flight))
+                raise
+
+    def _run_serially(self) -> int:
+        """One call at a time (``SEND_CONCURRENCY`` 1): lease a batch, send and record each in turn."""
+        jobs = self._lease()
+        for job in jobs:
+            self._record_all([(job, self._attempt(job))])
         return len(jobs)
+
+    def _stopping(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
 
     def _deliver_lane(self, lane: list[Job], done: queue.Queue) -> None:
         for job in lane:
             done.put((job, self._attempt(job)))
 
     def _attempt(self, job: Job) -> SendFailure | str:
-        if self.stop is not None and self.stop.is_set():  # stopping (SIGTERM): leave it to another worker
+        if self._stopping():  # stopping (SIGTERM): leave it to another worker
             return SendFailure("released", "worker stopping")
         needed = min(self.settings.timeout_seconds, self.settings.lease_seconds / 2)
         if job.lease_until and utcnow() + timedelta(seconds=needed) > job.lease_until:
@@ -139,23 +164,10 @@ class Sender:
             log.exception("outbox %s: unexpected error", job.id)
             return SendFailure("retry", f"{type(exc).__name__}: {exc}")
 
-    def _record_as_they_come(self, done: queue.Queue, expected: int) -> None:
-        """Group commit: write whatever outcomes have arrived, in one transaction, until all are in."""
-        recorded = 0
-        while recorded < expected:
-            outcomes = [done.get()]
-            while True:
-                try:
-                    outcomes.append(done.get_nowait())
-                except queue.Empty:
-                    break
-            self._record_all(outcomes)
-            recorded += len(outcomes)
-
-    def _lease(self) -> list[Job]:
-        """Mark due rows (and rows whose lease ran out after a crash) as ours for a while: one statement."""
+    def _lease(self, limit: int | None = None) -> list[Job]:
+        """Mark up to ``limit`` (``batch``) due rows, and rows whose lease ran out after a crash, as ours
+        for a while: one statement."""
         now = utcnow()
-        session: Session = db.session()
         due = or_(
             (OutboundMessage.status == "pending") & (OutboundMessage.next_attempt_at <= now),
             (OutboundMessage.status == "sending") & (OutboundMessage.lease_until < now),
@@ -164,19 +176,19 @@ class Sender:
         in_turn = or_(OutboundMessage.recipient.is_(None), ~exists().where(
             earlier.recipient == OutboundMessage.recipient, earlier.id < OutboundMessage.id,
             earlier.status.in_((literal_column("'pending'"), literal_column("'sending'")))))  # the partial index
-        ids = (select(OutboundMessage.id).where(due, in_turn).order_by(OutboundMessage.id).limit(self.batch)
+        ids = (select(OutboundMessage.id).where(due, in_turn).order_by(OutboundMessage.id).limit(limit or self.batch)
                .with_for_update(skip_locked=True).scalar_subquery())
         lease = now + timedelta(seconds=self.settings.lease_seconds)
         table = table_of(OutboundMessage)
         # A row still "sending" was held by a worker that died: what became of its call is unknown.
         last_error = case((table.c.status == "sending", TAKEN_OVER), else_=table.c.last_error)
-        rows = session.execute(
+        statement = (
             update(table).where(table.c.id.in_(ids))
             .values(status="sending", lease_until=lease, attempts=table.c.attempts + 1, last_error=last_error)
             .returning(table.c.id, table.c.kind, table.c.reply_token, table.c.recipients, table.c.messages,
-                       table.c.retry_key, table.c.created_at, table.c.attempts, table.c.last_error)
-        ).all()
-        session.commit()  # no transaction (SQLite: no write lock) is held during the HTTP calls
+                       table.c.retry_key, table.c.created_at, table.c.attempts, table.c.last_error))
+        with one_statement() as connection:  # no transaction is held during the HTTP calls
+            rows = connection.execute(statement).all()
         return sorted((Job(r.id, r.kind, r.reply_token, list(r.recipients), r.messages, r.retry_key, r.created_at,
                            r.attempts, lease, r.last_error == TAKEN_OVER) for r in rows), key=lambda job: job.id)
 
@@ -248,6 +260,20 @@ class Sender:
             values.update(status="failed", error_kind=error_kind, last_error=outcome.detail[:1000])
             log.error("outbox %s: failed for good (%s): %s", job.id, error_kind, outcome.detail)
         return values
+
+
+def _arrived(done: queue.Queue) -> list[tuple[Job, SendFailure | str]]:
+    """Wait (a moment at most) for the next outcome, then take every other one already there (group
+    commit). Nothing within the moment: [], so that rows queued meanwhile can be leased."""
+    try:
+        outcomes = [done.get(timeout=LOOK_AGAIN_SECONDS)]
+    except queue.Empty:
+        return []
+    while True:
+        try:
+            outcomes.append(done.get_nowait())
+        except queue.Empty:
+            return outcomes
 
 
 def _lanes(jobs: list[Job]) -> list[list[Job]]:

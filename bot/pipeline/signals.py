@@ -1,14 +1,12 @@
-"""Wake-ups when new work is stored: threads of one process share `threading.Event`s; on PostgreSQL the
-storing transaction also sends ``NOTIFY`` so that idle workers of every process and machine wake at once
-(`listen` sets the same events), instead of polling the tables.
+"""Wake-ups when new work is stored: threads of one process share `threading.Event`s; on PostgreSQL a
+statement trigger on ``inbound_event`` and ``outbound_message`` (migration 0009) sends ``NOTIFY`` at the
+commit of every insert, so that idle workers of every process and machine wake at once (`listen` sets the
+same events), instead of polling the tables, and no code has to remember to notify.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
-
-from sqlalchemy import text
 
 log = logging.getLogger(__name__)
 
@@ -17,17 +15,6 @@ outbox_signal = threading.Event()
 INBOX_CHANNEL = "tcps_inbox"
 OUTBOX_CHANNEL = "tcps_outbox"
 _CHANNELS = {INBOX_CHANNEL: inbox_signal, OUTBOX_CHANNEL: outbox_signal}
-
-
-def notify(connection: Any, channel: str) -> None:
-    """In the caller's transaction (a Session or a Connection): wake the workers of ``channel`` at commit.
-    PostgreSQL only; elsewhere (embedded SQLite) the in-process events are enough."""
-    if hasattr(connection, "get_bind"):  # a Session: its connection, without flushing pending rows first
-        if connection.get_bind().dialect.name != "postgresql":
-            return
-        connection = connection.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
 
 
 def listen(database_url: str, stop: threading.Event, ready: threading.Event | None = None) -> None:

@@ -10,7 +10,7 @@ from flask import Flask
 
 from bot.db import db
 from bot.line.gateway import LineGateway
-from bot.pipeline.dispatcher import dispatch_next, prepare_responder
+from bot.pipeline.dispatcher import dispatch_batch, prepare_responder
 from bot.pipeline.heartbeat import run_heartbeat
 from bot.pipeline.sender import Sender, SenderSettings
 from bot.pipeline.signals import inbox_signal, listen, outbox_signal
@@ -32,9 +32,10 @@ def make_sender(app: Flask) -> Sender:
 def dispatch_available(app: Flask, stop: threading.Event | None = None) -> int:
     """Handle every due inbox event now (until ``stop`` is set); return how many."""
     count = 0
+    size, attempts = app.config["DISPATCH_BATCH_SIZE"], app.config["DISPATCH_MAX_ATTEMPTS"]
     with app.app_context():
-        while not (stop and stop.is_set()) and dispatch_next(app.config["DISPATCH_MAX_ATTEMPTS"]):
-            count += 1
+        while not (stop and stop.is_set()) and (handled := dispatch_batch(size, attempts)):
+            count += handled
         db.session.remove()
     if count:
         outbox_signal.set()

@@ -81,10 +81,22 @@ def test_a_stopping_sender_releases_the_rows_it_has_not_started(db_app, fake_lin
             enqueue_push(db.session, f"U{i:032x}", [{"type": "text", "text": f"ข่าว {i}"}], "test")
         db.session.commit()
     sender = make_sender(db_app)
-    sender.stop = threading.Event()
-    sender.stop.set()
+    sender.stop = StopAfterLease()  # SIGTERM arrives just after the rows were leased
     with db_app.app_context():
         assert sender.run_once() == 3
         rows = list(db.session.scalars(select(OutboundMessage)))
         assert [(r.status, r.attempts, r.lease_until) for r in rows] == [("pending", 0, None)] * 3
+        assert sender.run_once() == 0  # stopping: nothing more is leased
     assert fake_line.requests == []
+
+
+class StopAfterLease(threading.Event):
+    """A stop signal that is not set when the sender decides to lease, and set from then on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looks = 0
+
+    def is_set(self) -> bool:
+        self.looks += 1
+        return self.looks > 1

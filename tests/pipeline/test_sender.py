@@ -10,7 +10,7 @@ from bot.db import db, utcnow
 from bot.models import OutboundMessage
 from bot.pipeline.outbox import enqueue_push
 from bot.pipeline.worker import make_sender
-from tests.helpers import drain
+from tests.helpers import drain, wait_for
 
 ALICE, BOB = "U" + "a" * 32, "U" + "b" * 32
 
@@ -63,3 +63,35 @@ def test_an_outcome_does_not_overwrite_a_row_another_worker_took_over(db_app, fa
     [row] = _rows(db_app)
     assert (row.status, row.attempts) == ("sending", 2)  # left to the worker that holds it now
     assert len(fake_line.messages_for(ALICE)) == 1
+
+
+def test_a_slow_call_holds_up_only_itself(db_app, fake_line):
+    """Rows queued while one call hangs are leased and sent at once, not after the slow call."""
+    import threading
+
+    from bot.pipeline.outbox import enqueue_reply
+
+    others = [f"U{i:032x}" for i in range(3)]
+    with db_app.app_context():
+        enqueue_reply(db.session, ALICE, fake_line.issue_reply_token(ALICE), [{"type": "text", "text": "ช้า"}])
+        db.session.commit()
+    fake_line.fail(0, "", path="/reply", delay=1.5)  # LINE takes 1.5 s to answer this one
+    sender = make_sender(db_app)
+    handled: list[int] = []
+
+    def run() -> None:
+        with db_app.app_context():
+            handled.append(sender.run_once())
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert wait_for(lambda: any(r["path"].endswith("/reply") for r in fake_line.requests), 5)
+    with db_app.app_context():
+        for user in others:
+            enqueue_push(db.session, user, [{"type": "text", "text": "เร็ว"}], purpose="t")
+        db.session.commit()
+    worker.join(10)
+    assert handled == [4]  # the same run took the rows queued during the slow call
+    order = [d.to for d in sorted(fake_line.deliveries, key=lambda d: d.seq)]
+    assert sorted(order[:3]) == sorted(others) and order[3] == ALICE
+    assert {r.status for r in _rows(db_app)} == {"sent"}
