@@ -70,7 +70,8 @@ def on_question(turn: Turn) -> Reply:
 
 def on_flow_text(turn: Turn) -> Reply:
     """Text while in the product flow: another product name (or something else entirely)."""
-    if turn.intent is not None and turn.intent.intent == "standard_lookup":  # a code: show its own card
+    # A code (its own card) or an office's contact: not a product name.
+    if turn.intent is not None and turn.intent.intent in ("standard_lookup", office_contact.INTENT):
         turn.leave()
         return HAND_OVER
     return _answer(turn, in_flow=True)

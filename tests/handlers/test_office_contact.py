@@ -149,3 +149,11 @@ def test_postback_opens_the_card_of_its_province_and_another_province_is_asked(a
 def test_where_to_apply_without_a_province_stays_the_faq_answer(app, fake_line):
     reply = chat(app, fake_line, "ยื่นขอ มผช. ได้ที่ไหนคะ")
     assert reply[0]["type"] == "text" and "สอจ." in reply[0]["text"]
+
+
+def test_an_office_question_in_the_middle_of_another_flow_is_answered(app, fake_line):
+    user = new_user()
+    press(app, fake_line, "action=find_standard", user)  # waiting for a product name
+    assert card_text(chat(app, fake_line, "เบอร์ สอจ. ตาก", user)).startswith("สำนักงานอุตสาหกรรมจังหวัดตาก")
+    chat(app, fake_line, "เช็คสถานะ", user)  # waiting for an application number
+    assert card_text(chat(app, fake_line, "สอจ. ตราดอยู่ที่ไหนคะ", user)).startswith("สำนักงานอุตสาหกรรมจังหวัดตราด")
