@@ -22,6 +22,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, db, utcnow
+from bot.directory.model import Office  # noqa: F401  (the office directory's table, in its own module)
 
 # Flask-SQLAlchemy builds db.Model from Base at run time; type checkers see Base itself.
 if TYPE_CHECKING:

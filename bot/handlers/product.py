@@ -13,7 +13,7 @@ limits (12 bubbles, 50 KB).
 from __future__ import annotations
 
 from bot.config import tisi_standard_list_url
-from bot.handlers import officer
+from bot.handlers import office_contact, officer
 from bot.handlers.standard_card import display_code, display_name, list_checked_on, long_date, standard_bubble
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
@@ -70,7 +70,8 @@ def on_question(turn: Turn) -> Reply:
 
 def on_flow_text(turn: Turn) -> Reply:
     """Text while in the product flow: another product name (or something else entirely)."""
-    if turn.intent is not None and turn.intent.intent == "standard_lookup":  # a code: show its own card
+    # A code (its own card) or an office's contact: not a product name.
+    if turn.intent is not None and turn.intent.intent in ("standard_lookup", office_contact.INTENT):
         turn.leave()
         return HAND_OVER
     return _answer(turn, in_flow=True)
@@ -86,7 +87,7 @@ def pick(turn: Turn) -> list[m.Message]:
     body = "\n\n".join([phrase("product_next_steps_intro", turn.lang, code=display_code(record.code, turn.lang),
                                    name=display_name(record, turn.lang)),
                         *_next_steps(get_brain().faq, turn.lang), phrase("product_next_steps_outro", turn.lang)])
-    return [m.text(body, _after_pick_actions(turn.lang))]
+    return [m.text(body, [*_after_pick_actions(turn.lang), office_contact.button_for(turn)])]
 
 
 def none_fits(turn: Turn) -> list[m.Message]:
@@ -97,7 +98,7 @@ def none_fits(turn: Turn) -> list[m.Message]:
         unmatched.record_unmatched(turn.session, unmatched.NONE_FITS, query, normalized=_normalized(query), now=turn.now)
     turn.enter(FLOW, "ask")
     return [m.text(phrase("product_none_fits", turn.lang, url=tisi_standard_list_url()),
-                   _not_covered_actions(turn.lang))]
+                   [*_not_covered_actions(turn.lang), office_contact.button_for(turn)])]
 
 
 # ---------------------------------------------------------------- answering a product message
@@ -221,7 +222,8 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     if any(p.detail in FOOD_CATEGORIES for p in community):
         lines.append(phrase("product_food_needs_fda", lang))
     offer = questions.offer(turn.session, turn.user, text, lang, turn.now)
-    return [m.text("\n\n".join(lines), [officer.send_button(offer.id, lang), *_not_covered_actions(lang)])]
+    return [m.text("\n\n".join(lines), [officer.send_button(offer.id, lang), *_not_covered_actions(lang),
+                                         office_contact.button_for(turn)])]
 
 
 # ---------------------------------------------------------------- pieces

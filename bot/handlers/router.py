@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.handlers import faq, greeting, lookup, media, officer, product, status, subscriptions
+from bot.handlers import faq, greeting, lookup, media, office_contact, officer, product, status, subscriptions
 from bot.handlers.turn import HAND_OVER, Handler, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.line.messages import Message
@@ -33,7 +33,7 @@ def respond(turn: Turn) -> list[Message]:
 
 def route_text(turn: Turn) -> list[Message]:
     """Route typed text: "cancel" always wins, then an active flow at its step, else the intent's handler."""
-    turn.intent = get_brain().classifier.classify(turn.incoming.text)
+    turn.intent = office_contact.refine(get_brain().classifier.classify(turn.incoming.text), turn.incoming.text)
     if any(ch.isalpha() for ch in turn.incoming.text):  # "5678" says nothing about the language
         turn.user.language = turn.intent.lang
     state = turn.state()
@@ -85,6 +85,8 @@ INTENTS: dict[str, Handler] = {
     "officer": officer.request,
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,
+    office_contact.INTENT: office_contact.answer,
+    office_contact.FORGOT_PHONE: office_contact.forgot_phone,
 }
 
 POSTBACK_ACTIONS: dict[str, Handler] = {
@@ -106,6 +108,8 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "lookup_code": lookup.ask_code,
     "lookup": lookup.on_postback,
     "category": lookup.on_category_postback,
+    "office": office_contact.on_postback,
+    "office_other": office_contact.ask_other,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text, at its step; each flow module
@@ -116,4 +120,5 @@ FLOWS: dict[str, Steps] = {
     faq.FLOW: faq.STEPS,
     officer.FLOW: officer.STEPS,
     lookup.FLOW: lookup.STEPS,
+    office_contact.FLOW: office_contact.STEPS,
 }

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from bot.cases import status_card
 from bot.cases.verification import link, linked_applications, locked_until, tries_left, verify
 from bot.cases.verification import unlink as remove_links
+from bot.handlers import office_contact
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.replies import phrase
 from bot.line import messages as m
@@ -26,6 +27,8 @@ HAND_OVER_CONFIDENCE = 0.4
 _STAY_INTENTS = ("help",)
 _LETTERS = re.compile(r"[A-Za-z\u0e01-\u0e4e]")
 MAX_UNLINK_CHOICES = 10
+# Replies that send the user to their office carry the office-contact button (the same for every number typed).
+_ASK_THE_OFFICE = frozenset({"status_number_not_found", "status_refused"})
 
 
 # ---- entry points ---------------------------------------------------------------------------------------
@@ -121,7 +124,10 @@ def _prompt(turn: Turn, step: str, key: str, **values: object) -> list[m.Message
     """Wait at ``step`` of the flow (for 10 more minutes) and say ``key``, with a cancel button."""
     data = {"number": str(values["number"])} if step == "answer" else {}
     turn.enter(FLOW, step, {"lang": turn.lang, **data})
-    return [m.text(phrase(key, turn.lang, **values), _cancel_button(turn.lang))]
+    buttons = _cancel_button(turn.lang)
+    if key in _ASK_THE_OFFICE:
+        buttons.append(office_contact.button_for(turn))
+    return [m.text(phrase(key, turn.lang, **values), buttons)]
 
 
 def _lock_reply(turn: Turn, key: str = "status_locked") -> list[m.Message]:
@@ -130,7 +136,8 @@ def _lock_reply(turn: Turn, key: str = "status_locked") -> list[m.Message]:
     if until is None:
         return []
     turn.leave()
-    return [m.text(phrase(key, turn.lang, until=status_card.format_unlock_time(until, turn.lang)))]
+    return [m.text(phrase(key, turn.lang, until=status_card.format_unlock_time(until, turn.lang)),
+                   [office_contact.button_for(turn)])]
 
 
 def _show(turn: Turn, linked: list[Application]) -> list[m.Message]:

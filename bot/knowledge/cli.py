@@ -9,6 +9,8 @@ from flask.cli import AppGroup
 
 from bot.config import tisi_standard_list_url
 from bot.db import db
+from bot.directory.data import OfficesFileError
+from bot.directory.store import seed_offices
 from bot.knowledge.standards_file import StandardsFileError, read_standards_file
 from bot.knowledge.store import SyncReport, import_rows, load_files
 from bot.knowledge.sync import TisiSyncReport, sync_tisi_catalogue
@@ -56,16 +58,18 @@ def _finish(report: SyncReport, dry_run: bool) -> None:
               default=None, help="Knowledge folder (default: KNOWLEDGE_DIR, i.e. knowledge/).")
 @click.option("--dry-run", is_flag=True, help="Show what would change, save nothing.")
 def load_command(knowledge_dir: Path | None, dry_run: bool) -> None:
-    """Sync knowledge/standards.csv and aliases.csv into the database (safe to re-run)."""
+    """Sync knowledge/standards.csv, aliases.csv and offices.yaml into the database (safe to re-run)."""
     folder = knowledge_dir or Path(current_app.config["KNOWLEDGE_DIR"])
     try:
         report = load_files(db.session(), folder)
-    except (KnowledgeError, OSError) as exc:
+        offices = seed_offices(db.session(), folder)
+    except (KnowledgeError, OfficesFileError, OSError) as exc:
         db.session.rollback()
         raise click.ClickException(f"cannot load {folder}: {exc}") from exc
     except Exception:
         db.session.rollback()
         raise
+    click.echo(offices.line())
     _finish(report, dry_run)
 
 

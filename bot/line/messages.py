@@ -80,3 +80,12 @@ def flex(alt_text: str, contents: dict[str, Any], quick_replies: Iterable[Action
 def carousel(bubbles: list[dict[str, Any]]) -> dict[str, Any]:
     """A Flex carousel of at most 12 bubbles."""
     return {"type": "carousel", "contents": bubbles[:12]}
+
+
+MAX_LOCATION_TEXT = 100
+
+
+def location(title: str, address: str, latitude: float, longitude: float) -> Message:
+    """A location message (LINE shows a map); title and address are cut to LINE's 100 characters."""
+    return {"type": "location", "title": clip(title, MAX_LOCATION_TEXT), "address": clip(address, MAX_LOCATION_TEXT),
+            "latitude": latitude, "longitude": longitude}

@@ -1,10 +1,12 @@
 """The console's forms (Flask-WTF: every POST carries a CSRF token)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, FloatField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from bot.office.casework import MAX_NOTE
 from bot.office.questions import MAX_ANSWER_CHARS
@@ -51,3 +53,39 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField("คำตอบ (ส่งถึงผู้ถามทาง LINE)", validators=[
         DataRequired("กรุณาพิมพ์คำตอบก่อนกดส่ง"),
         Length(max=MAX_ANSWER_CHARS, message=f"คำตอบยาวเกิน {MAX_ANSWER_CHARS:,} ตัวอักษร กรุณาตัดให้สั้นลง")])
+
+
+PHONE = r"^[0-9][0-9 ,\-]*[0-9]$"
+# Thailand's extent: catches a latitude and longitude typed the wrong way round.
+LATITUDE, LONGITUDE = (5.0, 21.0), (97.0, 106.0)
+
+
+class OfficeForm(FlaskForm):
+    """An office's contact as its officers correct it (knowledge load never overwrites what they save)."""
+
+    name_th = StringField("ชื่อสำนักงาน (ไทย)", validators=[DataRequired("กรุณากรอกชื่อสำนักงาน"), Length(max=200)])
+    name_en = StringField("ชื่อสำนักงาน (อังกฤษ)", validators=[DataRequired("กรุณากรอกชื่อภาษาอังกฤษ"), Length(max=200)])
+    province_en = StringField("ชื่อจังหวัด (อังกฤษ)", validators=[DataRequired("กรุณากรอกชื่อจังหวัดภาษาอังกฤษ"),
+                                                                   Length(max=80)])
+    address_th = TextAreaField("ที่อยู่ (ไทย)", validators=[Length(max=500)])
+    address_en = TextAreaField("ที่อยู่ (อังกฤษ)", validators=[Length(max=500)])
+    phone = StringField("โทรศัพท์", render_kw={"placeholder": "043-123456", "inputmode": "tel"}, validators=[
+        Optional(), Length(max=80), Regexp(PHONE, message="เบอร์โทรใช้ได้เฉพาะตัวเลข ขีด (-) และจุลภาคคั่นหลายเบอร์")])
+    opening_hours = StringField("เวลาทำการ", render_kw={"placeholder": "จันทร์–ศุกร์ 08:30–16:30 น."},
+                                validators=[Length(max=200)])
+    website = StringField("เว็บไซต์", render_kw={"placeholder": "https://…"}, validators=[
+        Optional(), Length(max=500), URL(require_tld=True, message="กรุณากรอกที่อยู่เว็บที่ขึ้นต้นด้วย http:// หรือ https://")])
+    latitude = FloatField("ละติจูด", validators=[Optional(), NumberRange(*LATITUDE, message=(
+        f"ละติจูดในประเทศไทยอยู่ระหว่าง {LATITUDE[0]:g} ถึง {LATITUDE[1]:g}"))])
+    longitude = FloatField("ลองจิจูด", validators=[Optional(), NumberRange(*LONGITUDE, message=(
+        f"ลองจิจูดในประเทศไทยอยู่ระหว่าง {LONGITUDE[0]:g} ถึง {LONGITUDE[1]:g}"))])
+    source = StringField("แหล่งที่มาของข้อมูล (URL)", validators=[Optional(), Length(max=1000), URL(
+        message="กรุณาใส่ลิงก์หน้าเว็บที่แสดงข้อมูลนี้")])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then both coordinates or neither (LINE's location message needs both)."""
+        valid = super().validate(extra_validators)
+        if valid and (self.latitude.data is None) != (self.longitude.data is None):
+            self.longitude.errors = ["กรุณากรอกทั้งละติจูดและลองจิจูด หรือเว้นว่างทั้งคู่"]
+            return False
+        return valid
