@@ -12,6 +12,10 @@ Entities:
   subscribe, unsubscribe  ``category`` when a category is named ("รับข่าวหมวดอาหาร")
   product_standard  ``product`` (the product words found), when any
   faq               ``faq_id`` and ``faq_score`` of the best FAQ entry, when any
+
+``off_topic`` (weather, gold prices, lottery, recipes, sport…) comes from the ``off_topic`` cues when
+nothing in the message is about มผช. or a product's standard (``in_scope`` cues, product cues, a
+standard name or alias).
 """
 from __future__ import annotations
 
@@ -24,8 +28,11 @@ from bot.nlp.categories import Category, load_categories
 from bot.nlp.codes import find_code_mention
 from bot.nlp.cues import Cues, IntentRules, blank_spans, load_intent_rules
 from bot.nlp.entities import ApplicationMention, extract_application_number, find_application_mentions
-from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
-from bot.nlp.lang import detect_language
+from bot.nlp.faq import SUGGEST_THRESHOLD, FaqEntry, FaqIndex, load_faq
+from bot.nlp.lang import detect_language, shows_language
+from bot.nlp.offtopic import CUED as OFF_TOPIC_CUED
+from bot.nlp.offtopic import GUESSED as OFF_TOPIC_GUESSED
+from bot.nlp.offtopic import OffTopic, english_vocabulary
 from bot.nlp.product_finder import Product, ProductFinder
 from bot.nlp.product_terms import load_product_terms
 from bot.nlp.textproc import Lexicon, TextPrep, default_lexicon
@@ -37,7 +44,7 @@ __all__ = [
 
 INTENTS = (
     "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
-    "category", "cancel", "thanks", "officer", "unlink", "subscribe", "unsubscribe",
+    "category", "cancel", "thanks", "officer", "unlink", "subscribe", "unsubscribe", "off_topic",
 )
 
 # A "which standard" cue loses only to a near-exact FAQ question ("มผช. คือมาตรฐานอะไร").
@@ -92,6 +99,8 @@ class IntentClassifier:
                     self._triggers.append((toks, cat.key))
         self._triggers.sort(key=lambda t: -len(t[0]))
         self.products = ProductFinder(terms, rules, self.prep, self._fillers, self._cues.get("product_frame"))
+        self.english_words = english_vocabulary(faq_entries, categories, terms, rules)
+        self.off_topic = OffTopic(self._cues, self.products, self.prep.tokens, self._solo, self.english_words)
 
     @classmethod
     def build(
@@ -188,6 +197,8 @@ class IntentClassifier:
             # One parser for the whole bot: several different numbers without a marked one name none.
             number = extract_application_number(text)
             return IntentResult("status", 0.95, lang, {"application_number": number} if number else {})
+        if self.off_topic.cued(text):
+            return IntentResult("off_topic", OFF_TOPIC_CUED, lang)
         if code:
             return IntentResult("standard_lookup", 0.85, lang, code.entities())
         if status_cue:
@@ -228,6 +239,8 @@ class IntentClassifier:
             if top >= FAQ_OVER_PRODUCT:
                 return IntentResult("faq", top, lang, faq_entities)
             return IntentResult("product_standard", 0.8 if product.strong else 0.6, lang, product_entities)
+        if top < SUGGEST_THRESHOLD and self.off_topic.guessed(text):
+            return IntentResult("off_topic", OFF_TOPIC_GUESSED, lang)
         if hits:
             return IntentResult("faq", max(top, FALLBACK_CONFIDENCE), lang, faq_entities)
         return IntentResult("faq", FALLBACK_CONFIDENCE, lang)
@@ -253,11 +266,18 @@ class IntentClassifier:
 
         rest = blank_spans(prepared, social_spans).strip()
         result = self._core(rest, lang)
+        if result.intent == "off_topic" and (result.confidence < OFF_TOPIC_CUED or self.off_topic.only_solo(rest)):
+            # "ขอบคุณค่ะ 555", "สวัสดีครับ ผมชื่อสมชาย": the social intent
+            return IntentResult(social, 0.8, lang)
         if result.intent != "faq" or result.confidence >= CONTENT_OVER_SOCIAL:
             return result
         return IntentResult(social, 0.8, lang)
 
     __call__ = classify
+
+    def shows_language(self, text: str) -> bool:
+        """True when ``text`` tells the user's language (Thai letters or real English, not "asdfghjkl")."""
+        return shows_language(text, self.english_words)
 
     def _without_cues(self, text: str, intents: Iterable[str]) -> tuple[str, str]:
         """(prepared text, the same with the cue words of ``intents`` blanked)."""

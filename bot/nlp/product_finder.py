@@ -46,7 +46,7 @@ class ProductFinder:
         self._words_not = frozenset(prep.prepare(w) for w in rules.product_words_not)
         self._context = frozenset(prep.prepare(w) for w in rules.product_context)
         self._fuzzy_terms = sorted(t for t in self.terms if len(t) >= FUZZY_MIN_LEN)
-        self._dictionary = frozenset(thai_words())
+        self.dictionary = frozenset(thai_words())
 
     def find(self, tokens: list[str], text: str) -> Product | None:
         """Longest standard name/alias in ``tokens`` (exact, then fuzzy), else a product word."""
@@ -65,7 +65,7 @@ class ProductFinder:
         for i in range(len(tokens)):
             for n in range(min(3, len(tokens) - i), 0, -1):
                 gram = "".join(tokens[i : i + n])
-                if len(gram) < FUZZY_MIN_LEN or (n == 1 and gram in self._dictionary):
+                if len(gram) < FUZZY_MIN_LEN or (n == 1 and gram in self.dictionary):
                     continue
                 hit = process.extractOne(gram, self._fuzzy_terms, scorer=fuzz.ratio, score_cutoff=PRODUCT_FUZZY_CUTOFF)
                 if hit is not None:
