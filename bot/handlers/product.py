@@ -70,7 +70,9 @@ def on_question(turn: Turn) -> Reply:
 
 def on_flow_text(turn: Turn) -> Reply:
     """Text while in the product flow: another product name (or something else entirely)."""
-    if turn.intent is not None and turn.intent.intent in ("standard_lookup", "off_topic"):  # a code, or "หวยออกอะไร"
+    intent = turn.intent
+    if intent is not None and (intent.intent == "standard_lookup"  # a code: show its own card
+                               or intent.intent == "off_topic" and intent.confidence >= FAQ_CONFIDENCE_TO_LEAVE):
         turn.leave()
         return HAND_OVER
     return _answer(turn, in_flow=True)

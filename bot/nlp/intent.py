@@ -100,7 +100,8 @@ class IntentClassifier:
         self._triggers.sort(key=lambda t: -len(t[0]))
         self.products = ProductFinder(terms, rules, self.prep, self._fillers, self._cues.get("product_frame"))
         self.english_words = english_vocabulary(faq_entries, categories, terms, rules)
-        self.off_topic = OffTopic(self._cues, self.products, self.prep.tokens, self._solo, self.english_words)
+        self.off_topic = OffTopic(self._cues, self.products, self.prep.tokens, self._solo, self.english_words,
+                                  self._content)
 
     @classmethod
     def build(

@@ -5,10 +5,11 @@ standard (the ``in_scope`` cues of ``knowledge/intents.yaml``, product cues, a s
 alias, a "ทำ…ขาย" frame):
 
 * **cued**: an ``off_topic`` cue ("ราคาทอง", "หวย", "ผลบอล", "ดูดวง") → confidence :data:`CUED`;
-* **guessed**: real words (Thai dictionary words, English words), no ``domain`` word (producing,
+* **guessed**: a sentence (:data:`MIN_GUESS_WORDS` words or more: a name alone may be a product
+  nobody listed) of real words (Thai dictionary words, English words), no ``domain`` word (producing,
   selling, testing: "บริษัทขอได้ไหม" is a question the FAQ may not know), no product at all and no
   FAQ question close enough to suggest ("ทำไมท้องฟ้าเป็นสีฟ้า") → :data:`GUESSED`, low enough that
-  a flow waiting for a question about มผช. keeps the text as that question.
+  a flow waiting for an answer keeps the text (a question about มผช., "จำไม่ได้" for the phone number).
 """
 from __future__ import annotations
 
@@ -21,17 +22,20 @@ from bot.nlp.lang import english_words, shows_english
 from bot.nlp.product_finder import ProductFinder
 
 CUED = 0.9
-GUESSED = 0.45
+GUESSED = 0.35  # below every flow's hand-over threshold: a flow keeps the text ("จำไม่ได้" in the status flow)
 # Cues that keep a message in scope although an off-topic cue is in it ("ค่าธรรมเนียม มผช. ราคาเท่าไหร่").
 IN_SCOPE_CUES = ("in_scope", "product_standard", "product_question", "officer")
 _MIN_THAI_WORD = 2
+# A name alone ("ข้าวหลาม", "dried mango") may be a product nobody listed: a guess needs a sentence.
+MIN_GUESS_WORDS = 3
 
 
 class OffTopic:
     """Decides whether a prepared message is off-topic; built once by the intent classifier."""
 
     def __init__(self, cues: Mapping[str, Cues], products: ProductFinder, tokens: Callable[[str], list[str]],
-                 solo: Callable[[str, str], bool], english_words: frozenset[str]) -> None:
+                 solo: Callable[[str, str], bool], english_words: frozenset[str],
+                 content: Callable[[str], list[str]]) -> None:
         self._cue = cues.get("off_topic")
         self._in_scope = [cues[name] for name in IN_SCOPE_CUES if name in cues]
         self._domain = cues.get("domain")
@@ -39,6 +43,7 @@ class OffTopic:
         self._tokens = tokens
         self._solo = solo
         self._english = english_words
+        self._content = content
 
     def cued(self, text: str) -> bool:
         """An off-topic cue and nothing about มผช. or a product's standard."""
@@ -52,7 +57,9 @@ class OffTopic:
 
     def guessed(self, text: str) -> bool:
         """Real words that are about nothing the bot knows (the caller found no product and no FAQ)."""
-        if self._cue is None or self.in_scope(text) or (self._domain is not None and self._domain.fires(text)):
+        if self._cue is None or len(self._content(text)) < MIN_GUESS_WORDS or self.in_scope(text):
+            return False
+        if self._domain is not None and self._domain.fires(text):
             return False
         dictionary = self._products.dictionary
         thai = any(len(t) >= _MIN_THAI_WORD and t in dictionary for t in self._tokens(text))

@@ -91,11 +91,14 @@ class ProductFinder:
             i, tok = content[0]
             if any(tok in term for term in self.terms):
                 return Product(tok, False, (i, i + 1))
+        framed = self.framed(text)  # "I make dried mango": the whole name, before the word "mango"
+        if framed is not None:
+            return framed
         for pattern in self._words_en:
             m = pattern.search(text)
             if m:
                 return Product(m.group(0), False, None)
-        return self.framed(text)
+        return None
 
     def framed(self, text: str) -> Product | None:
         """A product named by how producers speak ("ทำ…ขาย", "I make …"), whatever it is."""

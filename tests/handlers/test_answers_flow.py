@@ -341,7 +341,8 @@ def test_lookup_in_english(app, fake_line):
     messages = chat(app, fake_line, "What is TCPS 27?", OTHER)
     card = standard_card(messages)
     shown = flex_texts(card["contents"])
-    assert "TCPS 27/2546" in shown and "salted egg" in shown and "Food" in shown
+    assert "TCPS 27/2546" in shown and "Salted egg" in shown and "Food" in shown
+    assert shown.index("Salted egg") < shown.index("ไข่เค็ม")  # the English name first, the official Thai one too
     assert phrase("lookup_header", "en") in shown
 
 
