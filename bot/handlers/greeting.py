@@ -34,6 +34,11 @@ def help(turn: Turn) -> list[m.Message]:
     return [m.text(phrase("how_to_use", turn.lang), [*main_menu(turn.lang), *more])]
 
 
+def off_topic(turn: Turn) -> list[m.Message]:
+    """Weather, gold prices, lottery, recipes…: outside what the bot answers, said politely, with the menu."""
+    return [m.text(phrase("off_topic", turn.lang), main_menu(turn.lang))]
+
+
 def thanks(turn: Turn) -> list[m.Message]:
     return [m.text(phrase("thanks", turn.lang), main_menu(turn.lang))]
 

@@ -16,7 +16,7 @@ from bot.office import questions
 FLOW = "officer"
 FLOW_MINUTES = 30  # time to type the question
 # While we wait for the question, these clear requests are answered as usual instead of being recorded.
-COMMANDS = ("help", "status", "unlink", "standard_lookup", "category")
+COMMANDS = ("help", "status", "unlink", "standard_lookup", "category", "off_topic")
 CLEAR = 0.8  # classifier confidence of such a request
 MIN_WORDS = 3  # words besides "talk to an officer" that make a message the question itself
 

@@ -70,8 +70,10 @@ def on_question(turn: Turn) -> Reply:
 
 def on_flow_text(turn: Turn) -> Reply:
     """Text while in the product flow: another product name (or something else entirely)."""
-    # A code (its own card) or an office's contact: not a product name.
-    if turn.intent is not None and turn.intent.intent in ("standard_lookup", office_contact.INTENT):
+    intent = turn.intent
+    # A code (its own card), an office's contact or a clearly off-topic message: not a product name.
+    if intent is not None and (intent.intent in ("standard_lookup", office_contact.INTENT)
+                               or intent.intent == "off_topic" and intent.confidence >= FAQ_CONFIDENCE_TO_LEAVE):
         turn.leave()
         return HAND_OVER
     return _answer(turn, in_flow=True)

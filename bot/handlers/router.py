@@ -34,7 +34,7 @@ def respond(turn: Turn) -> list[Message]:
 def route_text(turn: Turn) -> list[Message]:
     """Route typed text: "cancel" always wins, then an active flow at its step, else the intent's handler."""
     turn.intent = office_contact.refine(get_brain().classifier.classify(turn.incoming.text), turn.incoming.text)
-    if any(ch.isalpha() for ch in turn.incoming.text):  # "5678" says nothing about the language
+    if get_brain().classifier.shows_language(turn.incoming.text):  # not "5678", "TCPS" nor "asdfghjkl"
         turn.user.language = turn.intent.lang
     state = turn.state()
     if state is not None and turn.intent.intent != "cancel" and state.flow in FLOWS:
@@ -85,6 +85,7 @@ INTENTS: dict[str, Handler] = {
     "officer": officer.request,
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,
+    "off_topic": greeting.off_topic,
     office_contact.INTENT: office_contact.answer,
     office_contact.FORGOT_PHONE: office_contact.forgot_phone,
 }

@@ -31,11 +31,12 @@ def display_code(code: str, lang: str) -> str:
 
 
 def display_name(record: StandardRecord, lang: str) -> str:
-    """The standard's name for the reader: TISI's English title in English ("THAI DESSERTS" → "Thai Desserts"),
-    else the Thai name."""
+    """The standard's name for the reader: in English TISI's English title ("THAI DESSERTS" → "Thai Desserts"),
+    else our English name of the product (``english`` in aliases.csv: "Fried chili paste"); else the Thai name."""
     if lang == "en" and record.name_en:
         return record.name_en.title() if record.name_en.isupper() else record.name_en
-    return record.name
+    english = english_name(record.number) if lang == "en" else None
+    return english[:1].upper() + english[1:] if english else record.name
 
 
 def category_label(key: str, lang: str) -> str:
@@ -69,9 +70,8 @@ def standard_bubble(record: StandardRecord, lang: str, *, for_product: str | Non
         body.append(flex.text(phrase("product_card_for", lang, product=m.clip(for_product, 40)), size="xs",
                               color=flex.MUTED))
     body.append(flex.text(display_name(record, lang), weight="bold", size="lg"))
-    english = english_name(record.number) if lang == "en" and not record.name_en else None
-    if english:
-        body.append(flex.row(phrase("lookup_label_name_en", lang), english))
+    if not record.name_en and display_name(record, lang) != record.name:  # our English name: the official one too
+        body.append(flex.row(phrase("lookup_label_name_th", lang), record.name))
     body.append(flex.row(phrase("lookup_label_category", lang), category_label(record.category, lang)))
     body.append(flex.row(phrase("lookup_label_covers", lang), covers(record, lang, MAX_COVERS_CHARS if pick else None)))
     body += _edition_lines(record, lang)

@@ -43,6 +43,13 @@ class Turn:
     session: Session
     now: datetime = field(default_factory=utcnow)
     intent: IntentResult | None = None  # set for typed text
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per turn (a lookup several parts of one answer need)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def lang(self) -> str:

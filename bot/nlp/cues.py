@@ -28,7 +28,8 @@ class Cues:
 
     def __init__(self, spec: dict | None, prep: TextPrep, name: str) -> None:
         spec = spec or {}
-        unknown = set(spec) - {"th", "en", "regex_th", "regex_en", "solo_th", "solo_en", "groups_th", "groups_en"}
+        unknown = set(spec) - {"th", "en", "regex_th", "regex_en", "solo_th", "solo_en", "groups_th", "groups_en",
+                               "words"}
         if unknown:
             raise ValueError(f"intents.yaml '{name}': unknown key(s) {sorted(unknown)}")
 
@@ -45,6 +46,9 @@ class Cues:
         long_solo = [p for p in solo if " " in p or (_THAI.search(p) and len(p) >= _SOLO_SUBSTRING_MIN)]
         self.solo_long = [re.compile(phrase_pattern(p)) for p in sorted(set(long_solo), key=len, reverse=True)]
         self.solo_tokens = frozenset(p for p in solo if p not in long_solo)
+        # Whole tokens that fire anywhere: short words that also occur inside other words ("อย" in "อร่อย").
+        self.words = frozenset(phrases("words"))
+        self._tokens = prep.tokens
         # One group set per language; a set fires when each of its groups has a phrase present.
         self.group_sets: list[list[list[re.Pattern[str]]]] = []
         for key in ("groups_th", "groups_en"):
@@ -63,8 +67,10 @@ class Cues:
         return found
 
     def fires(self, text: str) -> bool:
-        """True if an anywhere-phrase, a regex, or every group of one group set matches."""
+        """True if an anywhere-phrase, a regex, a word (token), or every group of one group set matches."""
         if any(p.search(text) for p in self.anywhere) or any(r.search(text) for r in self.regexes):
+            return True
+        if self.words and not self.words.isdisjoint(self._tokens(text)):
             return True
         return any(all(any(p.search(text) for p in g) for g in groups) for groups in self.group_sets)
 
@@ -99,7 +105,7 @@ _CUE_INTENTS = (
     "greeting", "thanks", "unlink", "status", "standard_lookup", "officer", "cancel", "help",
     "product_standard", "product_question", "subscribe", "unsubscribe",
 )
-_OPTIONAL_CUES = ("product_frame",)
+_OPTIONAL_CUES = ("product_frame", "off_topic", "in_scope", "domain")
 
 
 def load_intent_rules(path: Path | str | None = None) -> IntentRules:

@@ -12,24 +12,28 @@ Entities:
   subscribe, unsubscribe  ``category`` when a category is named ("รับข่าวหมวดอาหาร")
   product_standard  ``product`` (the product words found), when any
   faq               ``faq_id`` and ``faq_score`` of the best FAQ entry, when any
+
+``off_topic`` (weather, gold prices, lottery, recipes, sport…) comes from the ``off_topic`` cues when
+nothing in the message is about มผช. or a product's standard (``in_scope`` cues, product cues, a
+standard name or alias).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from pythainlp.corpus.common import thai_words
-from rapidfuzz import fuzz, process
-
 from bot.nlp.categories import Category, load_categories
 from bot.nlp.codes import find_code_mention
-from bot.nlp.cues import Cues, IntentRules, blank_spans, load_intent_rules, phrase_pattern
+from bot.nlp.cues import Cues, IntentRules, blank_spans, load_intent_rules
 from bot.nlp.entities import ApplicationMention, extract_application_number, find_application_mentions
-from bot.nlp.faq import FaqEntry, FaqIndex, load_faq
-from bot.nlp.lang import detect_language
+from bot.nlp.faq import SUGGEST_THRESHOLD, FaqEntry, FaqIndex, load_faq
+from bot.nlp.lang import detect_language, shows_language
+from bot.nlp.offtopic import CUED as OFF_TOPIC_CUED
+from bot.nlp.offtopic import GUESSED as OFF_TOPIC_GUESSED
+from bot.nlp.offtopic import OffTopic, english_vocabulary
+from bot.nlp.product_finder import Product, ProductFinder
 from bot.nlp.product_terms import load_product_terms
 from bot.nlp.textproc import Lexicon, TextPrep, default_lexicon
 
@@ -40,7 +44,7 @@ __all__ = [
 
 INTENTS = (
     "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
-    "category", "cancel", "thanks", "officer", "unlink", "subscribe", "unsubscribe",
+    "category", "cancel", "thanks", "officer", "unlink", "subscribe", "unsubscribe", "off_topic",
 )
 
 # A "which standard" cue loses only to a near-exact FAQ question ("มผช. คือมาตรฐานอะไร").
@@ -51,11 +55,6 @@ FAQ_OVER_PRODUCT = 0.42
 CONTENT_OVER_SOCIAL = 0.40
 # Confidence of the last-resort guess (faq); the FAQ step will answer "none" and offer an officer.
 FALLBACK_CONFIDENCE = 0.15
-# RapidFuzz ratio for a misspelt product name ("ไข่เคม" → "ไข่เค็ม").
-PRODUCT_FUZZY_CUTOFF = 88
-_FUZZY_MIN_LEN = 4
-
-_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,6 @@ class IntentResult:
 
 
 # --- classifier -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Product:
-    text: str  # the standard name/alias or product word found
-    strong: bool  # a standard name/alias (True) or just an everyday product word (False)
-    span: tuple[int, int] | None  # token index range in the message, if found by tokens
-    written: str = ""  # the words naming it ("ทำไส้อั่วขาย"), masked with it; default: ``text``
 
 
 class IntentClassifier:
@@ -93,12 +84,11 @@ class IntentClassifier:
         base = TextPrep(lexicon)
         trigger_words = {base.prepare(t) for c in categories for t in (*c.triggers_th, *c.triggers_en)}
         ignore = {base.prepare(t) for t in rules.product_term_ignore} | trigger_words
-        terms = {base.prepare(t) for t in product_terms} - ignore
-        self._terms = frozenset(t for t in terms if len(t) >= 2)
-        self.prep = TextPrep(lexicon, extra_words=self._terms)
+        prepared = {base.prepare(t) for t in product_terms} - ignore
+        terms = frozenset(t for t in prepared if len(t) >= 2)
+        self.prep = TextPrep(lexicon, extra_words=terms)
         self.faq = FaqIndex(list(faq_entries), self.prep)
         self._cues = {name: Cues(spec, self.prep, name) for name, spec in rules.cues.items()}
-        self._frames = self._cues["product_frame"].regexes if "product_frame" in self._cues else []
         self._fillers = frozenset(self.prep.prepare(w) for w in rules.fillers) | lexicon.ignorable
         self._category_words = frozenset(self.prep.prepare(w) for w in rules.category_words)
         self._triggers: list[tuple[tuple[str, ...], str]] = []
@@ -108,14 +98,10 @@ class IntentClassifier:
                 if toks:
                     self._triggers.append((toks, cat.key))
         self._triggers.sort(key=lambda t: -len(t[0]))
-        self._product_words = tuple(self.prep.prepare(w) for w in rules.product_words if _THAI.search(w))
-        self._product_words_en = [
-            re.compile(phrase_pattern(self.prep.prepare(w))) for w in rules.product_words if not _THAI.search(w)
-        ]
-        self._product_words_not = frozenset(self.prep.prepare(w) for w in rules.product_words_not)
-        self._product_context = frozenset(self.prep.prepare(w) for w in rules.product_context)
-        self._fuzzy_terms = sorted(t for t in self._terms if len(t) >= _FUZZY_MIN_LEN)
-        self._dictionary = frozenset(thai_words())
+        self.products = ProductFinder(terms, rules, self.prep, self._fillers, self._cues.get("product_frame"))
+        self.english_words = english_vocabulary(faq_entries, categories, terms, rules)
+        self.off_topic = OffTopic(self._cues, self.products, self.prep.tokens, self._solo, self.english_words,
+                                  self._content)
 
     @classmethod
     def build(
@@ -166,63 +152,6 @@ class IntentClassifier:
             rest = rest.replace(mention.written, " ")
         return not self._content(rest)
 
-    def _find_product(self, tokens: list[str], text: str) -> _Product | None:
-        """Longest standard name/alias in ``tokens`` (exact, then fuzzy), else a product word."""
-        best: _Product | None = None
-        for i in range(len(tokens)):
-            for n in range(min(4, len(tokens) - i), 0, -1):
-                gram = "".join(tokens[i : i + n])
-                if gram in self._terms and (best is None or len(gram) > len(best.text)):
-                    best = _Product(gram, True, (i, i + n))
-        if best:
-            return best
-        for i in range(len(tokens)):
-            for n in range(min(3, len(tokens) - i), 0, -1):
-                gram = "".join(tokens[i : i + n])
-                if len(gram) < _FUZZY_MIN_LEN or (n == 1 and gram in self._dictionary):
-                    continue
-                hit = process.extractOne(gram, self._fuzzy_terms, scorer=fuzz.ratio, score_cutoff=PRODUCT_FUZZY_CUTOFF)
-                if hit is not None:
-                    return _Product(hit[0], True, (i, i + n))
-        for i, tok in enumerate(tokens):
-            if tok in self._product_words_not:
-                continue
-            head = "".join(tokens[i : i + 3])
-            word = next((w for w in self._product_words if head.startswith(w)), None)
-            if word is not None:
-                end, length = i, 0
-                while length < len(word):  # tokens covering the product word
-                    length += len(tokens[end])
-                    end += 1
-                return _Product("".join(tokens[i:end]), False, (i, end))
-        content = [(i, t) for i, t in enumerate(tokens) if t not in self._fillers]
-        if len(content) == 1 and len(content[0][1]) >= _FUZZY_MIN_LEN:
-            # A one-word message that is part of a name: "กะละแม" for "ขนมกะละแม".
-            i, tok = content[0]
-            if any(tok in term for term in self._terms):
-                return _Product(tok, False, (i, i + 1))
-        for pattern in self._product_words_en:
-            m = pattern.search(text)
-            if m:
-                return _Product(m.group(0), False, None)
-        return self._framed_product(text)
-
-    def _framed_product(self, text: str) -> _Product | None:
-        """A product named by how producers speak ("ทำ…ขาย", "I make …"), whatever it is."""
-        for regex in self._frames:
-            m = regex.search(text)
-            if m and m.group("product").strip():
-                return _Product(m.group("product").strip(), False, None, m.group(0))
-        return None
-
-    def _mask_product(self, text: str, tokens: list[str], product: _Product) -> str:
-        """``text`` without the product and the words describing it ("ทำ…ขาย", "สินค้าเรา")."""
-        if product.span is None:
-            return text.replace(product.written or product.text, " ", 1).strip()
-        start, end = product.span
-        kept = [t for t in tokens[:start] + tokens[end:] if t not in self._product_context]
-        return " ".join(kept)
-
     def _find_category(self, tokens: list[str]) -> str | None:
         """Category key if the message only names a category (plus listing words)."""
         used = [False] * len(tokens)
@@ -269,6 +198,8 @@ class IntentClassifier:
             # One parser for the whole bot: several different numbers without a marked one name none.
             number = extract_application_number(text)
             return IntentResult("status", 0.95, lang, {"application_number": number} if number else {})
+        if self.off_topic.cued(text):
+            return IntentResult("off_topic", OFF_TOPIC_CUED, lang)
         if code:
             return IntentResult("standard_lookup", 0.85, lang, code.entities())
         if status_cue:
@@ -281,18 +212,18 @@ class IntentClassifier:
             return IntentResult("help", 0.85, lang)
 
         tokens = self.prep.tokens(text)
-        product = self._find_product(tokens, text)
+        product = self.products.find(tokens, text)
         if cues["standard_lookup"].fires(text) and not product:
             return IntentResult("standard_lookup", 0.8, lang)
         if not (product and product.strong):
             key = self._find_category(tokens)
             if key:
                 return IntentResult("category", 0.9, lang, {"category": key})
-        masked = self._mask_product(text, tokens, product) if product else text
+        masked = self.products.mask(text, tokens, product) if product else text
         return self._product_or_faq(text, masked, lang, product)
 
     def _product_or_faq(
-        self, text: str, masked: str, lang: Literal["th", "en"], product: _Product | None
+        self, text: str, masked: str, lang: Literal["th", "en"], product: Product | None
     ) -> IntentResult:
         """product_standard or faq, from product evidence and the FAQ score of ``masked``."""
         hits = self.faq.search(masked, k=1) if masked else []
@@ -309,6 +240,8 @@ class IntentClassifier:
             if top >= FAQ_OVER_PRODUCT:
                 return IntentResult("faq", top, lang, faq_entities)
             return IntentResult("product_standard", 0.8 if product.strong else 0.6, lang, product_entities)
+        if top < SUGGEST_THRESHOLD and self.off_topic.guessed(text):
+            return IntentResult("off_topic", OFF_TOPIC_GUESSED, lang)
         if hits:
             return IntentResult("faq", max(top, FALLBACK_CONFIDENCE), lang, faq_entities)
         return IntentResult("faq", FALLBACK_CONFIDENCE, lang)
@@ -334,11 +267,18 @@ class IntentClassifier:
 
         rest = blank_spans(prepared, social_spans).strip()
         result = self._core(rest, lang)
+        if result.intent == "off_topic" and (result.confidence < OFF_TOPIC_CUED or self.off_topic.only_solo(rest)):
+            # "ขอบคุณค่ะ 555", "สวัสดีครับ ผมชื่อสมชาย": the social intent
+            return IntentResult(social, 0.8, lang)
         if result.intent != "faq" or result.confidence >= CONTENT_OVER_SOCIAL:
             return result
         return IntentResult(social, 0.8, lang)
 
     __call__ = classify
+
+    def shows_language(self, text: str) -> bool:
+        """True when ``text`` tells the user's language (Thai letters or real English, not "asdfghjkl")."""
+        return shows_language(text, self.english_words)
 
     def _without_cues(self, text: str, intents: Iterable[str]) -> tuple[str, str]:
         """(prepared text, the same with the cue words of ``intents`` blanked)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from typing import Literal
 
 Lang = Literal["th", "en"]
@@ -27,3 +28,34 @@ def detect_language(text: str) -> Lang:
     if latin == 0:
         return "th"
     return "th" if thai * 2 >= latin else "en"
+
+
+_LATIN_WORD = re.compile(r"[a-z]+")
+_VOWEL = re.compile("[aeiouy]")
+_MASHING = re.compile(r"[^aeiouy]{5}|(.)\1\1")  # "asdfghjkl", "zzz", "aaaa"
+_MIN_WORD = 2
+
+
+def english_words(texts: Iterable[str]) -> frozenset[str]:
+    """The lower-case Latin words of ``texts`` (the English the bot knows: FAQ, cues, product names)."""
+    return frozenset(w for text in texts for w in _LATIN_WORD.findall(text.lower()) if len(w) >= _MIN_WORD)
+
+
+def _word_shaped(word: str) -> bool:
+    return len(word) >= 3 and bool(_VOWEL.search(word)) and not _MASHING.search(word)
+
+
+def shows_english(text: str, vocabulary: Collection[str]) -> bool:
+    """True when ``text`` has real English: a word of ``vocabulary`` (beyond loans such as "OTOP") or two
+    word-shaped words; keyboard mashing ("asdfghjkl", "zzz", "qwerty zxcv") is not."""
+    words = _LATIN_WORD.findall(_LATIN_LOANS.sub(" ", (text or "").lower()))
+    known = any(len(w) >= _MIN_WORD and w in vocabulary for w in words)
+    return known or sum(_word_shaped(w) for w in words) >= 2
+
+
+def shows_language(text: str, vocabulary: Collection[str]) -> bool:
+    """True when ``text`` tells which language the user writes (so the user's language may follow it):
+    Thai letters, or real English (:func:`shows_english`); digits, emoji, "TCPS" or "asdfghjkl" do not."""
+    if detect_language(text) == "th":
+        return bool(_THAI_LETTER.search(_THAI_ACRONYMS.sub(" ", text or "")))
+    return shows_english(text, vocabulary)

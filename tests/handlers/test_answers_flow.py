@@ -175,20 +175,20 @@ def test_unsure_question_offers_close_questions_and_a_tap_answers(db_app, fake_l
 
 
 def test_unknown_question_offers_an_officer_and_recording_needs_consent(db_app, fake_line):
-    message = chat(db_app, fake_line, "พรุ่งนี้ฝนจะตกที่เชียงใหม่ไหม")[0]
+    message = chat(db_app, fake_line, "ส่งสินค้าไปขายญี่ปุ่นได้ไหม")[0]
     assert message["text"] == phrase("faq_no_answer", "th")
     send, decline = quick(message)
     assert send["data"].startswith("action=officer&q=") and decline["data"].startswith("action=officer&decline=")
     with db_app.app_context():
         assert pending_questions(db.session) == []
         gap = db.session.scalars(select(UnmatchedQuery).where(UnmatchedQuery.kind == "faq")).one()
-        assert gap.example == "พรุ่งนี้ฝนจะตกที่เชียงใหม่ไหม" and gap.count == 1
+        assert gap.example == "ส่งสินค้าไปขายญี่ปุ่นได้ไหม" and gap.count == 1
     sent = press(db_app, fake_line, send["data"])[0]["text"]
-    assert "พรุ่งนี้ฝนจะตกที่เชียงใหม่ไหม" in sent and "LINE" in sent and "วันและเวลาราชการ" in sent
+    assert "ส่งสินค้าไปขายญี่ปุ่นได้ไหม" in sent and "LINE" in sent and "วันและเวลาราชการ" in sent
     with db_app.app_context():
         waiting = pending_questions(db.session)
         assert [(q.text, q.reason, q.user.line_user_id) for q in waiting] == [
-            ("พรุ่งนี้ฝนจะตกที่เชียงใหม่ไหม", "unanswered", USER)]
+            ("ส่งสินค้าไปขายญี่ปุ่นได้ไหม", "unanswered", USER)]
         assert waiting[0].asked_at is not None
     # tapping the same button again does not queue it twice
     press(db_app, fake_line, send["data"])
@@ -197,7 +197,7 @@ def test_unknown_question_offers_an_officer_and_recording_needs_consent(db_app, 
 
 
 def test_declined_offer_records_nothing_for_officers(db_app, fake_line):
-    message = chat(db_app, fake_line, "ร้านกาแฟแถวนี้มีที่ไหนบ้าง")[0]
+    message = chat(db_app, fake_line, "ขายในเซเว่นได้ไหม")[0]
     decline = quick(message)[1]
     assert press(db_app, fake_line, decline["data"])[0]["text"] == phrase("officer_offer_declined", "th")
     assert [q.status for q in questions_in_db(db_app)] == ["withdrawn"]
@@ -206,7 +206,7 @@ def test_declined_offer_records_nothing_for_officers(db_app, fake_line):
 
 
 def test_someone_elses_offer_cannot_be_sent(db_app, fake_line):
-    send = quick(chat(db_app, fake_line, "ร้านกาแฟแถวนี้มีที่ไหนบ้าง")[0])[0]
+    send = quick(chat(db_app, fake_line, "ขายในเซเว่นได้ไหม")[0])[0]
     reply = press(db_app, fake_line, send["data"], OTHER)[0]
     assert reply["text"] == phrase("officer_ask_question", "th")
     assert [q.status for q in questions_in_db(db_app)] == ["offered"]
@@ -257,11 +257,11 @@ def test_officer_request_asks_for_the_question_then_records_it(db_app, fake_line
 
 
 def test_officer_request_after_an_unanswered_question_sends_that_question(db_app, fake_line):
-    chat(db_app, fake_line, "ร้านกาแฟแถวนี้มีที่ไหนบ้าง")
+    chat(db_app, fake_line, "ขายในเซเว่นได้ไหม")
     sent = chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")[0]["text"]
-    assert '"ร้านกาแฟแถวนี้มีที่ไหนบ้าง"' in sent
+    assert '"ขายในเซเว่นได้ไหม"' in sent
     with db_app.app_context():
-        assert [q.text for q in pending_questions(db.session)] == ["ร้านกาแฟแถวนี้มีที่ไหนบ้าง"]
+        assert [q.text for q in pending_questions(db.session)] == ["ขายในเซเว่นได้ไหม"]
 
 
 def test_officer_in_english(db_app, fake_line):
@@ -341,7 +341,8 @@ def test_lookup_in_english(app, fake_line):
     messages = chat(app, fake_line, "What is TCPS 27?", OTHER)
     card = standard_card(messages)
     shown = flex_texts(card["contents"])
-    assert "TCPS 27/2546" in shown and "salted egg" in shown and "Food" in shown
+    assert "TCPS 27/2546" in shown and "Salted egg" in shown and "Food" in shown
+    assert shown.index("Salted egg") < shown.index("ไข่เค็ม")  # the English name first, the official Thai one too
     assert phrase("lookup_header", "en") in shown
 
 
@@ -407,7 +408,7 @@ def test_bad_postbacks_fall_back_to_the_code_question(app, fake_line, data):
 
 
 def test_strange_characters_in_unanswered_and_officer_questions_are_stored(db_app, fake_line):
-    odd = "\u200bร้านกาแฟ\u0000แถวนี้ 🙏🏽\ufeff ก\u0e49\u0e49"
+    odd = "\u200bขายใน\u0000เซเว่นได้ไหม 🙏🏽\ufeff ก\u0e49\u0e49"
     send = quick(chat(db_app, fake_line, odd)[0])[0]
     assert press(db_app, fake_line, send["data"])[0]["text"].startswith(phrase("officer_sent", "th", question="")[:20])
     chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")
@@ -415,7 +416,7 @@ def test_strange_characters_in_unanswered_and_officer_questions_are_stored(db_ap
     with db_app.app_context():
         stored = [q.text for q in pending_questions(db.session)]
         assert len(stored) == 2 and all("\u0000" not in t for t in stored)
-        assert "ร้านกาแฟ" in stored[0] and stored[1] == "ถามอีกข้อ"
+        assert "เซเว่น" in stored[0] and stored[1] == "ถามอีกข้อ"
 
 
 @pytest.mark.parametrize("q", ["99999999999999999999", "abc", "-1", "๑"])

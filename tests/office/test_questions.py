@@ -128,10 +128,10 @@ def test_unmatched_queries_are_counted_per_normalised_text(db_app, fake_line):
         assert [(r.kind, r.count, r.example) for r in rows] == [("faq", 2, "ราคาทอง วันนี้"),
                                                                  ("officer", 1, "ราคาทอง วันนี้")]
     # through the webhook: the same unanswered question twice counts twice
-    say(db_app, fake_line, USER, "ร้านกาแฟแถวนี้มีที่ไหน")
-    say(db_app, fake_line, USER, "ร้านกาแฟแถวนี้มีที่ไหน")
+    say(db_app, fake_line, USER, "โรงงานเล็กๆ ของเราต้องมีห้องน้ำกี่ห้อง")
+    say(db_app, fake_line, USER, "โรงงานเล็กๆ ของเราต้องมีห้องน้ำกี่ห้อง")
     with db_app.app_context():
-        row = db.session.scalars(select(UnmatchedQuery).where(UnmatchedQuery.example == "ร้านกาแฟแถวนี้มีที่ไหน")).one()
+        row = db.session.scalars(select(UnmatchedQuery).where(UnmatchedQuery.example == "โรงงานเล็กๆ ของเราต้องมีห้องน้ำกี่ห้อง")).one()
         assert row.count == 2
 
 
