@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test lint bench bench-webhook bench-match bench-intent bench-status bench-push chromium postgres clean
+.PHONY: run run-prod test lint bench bench-webhook bench-match bench-intent bench-status bench-push chromium postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) knowledge load
 	$(FLASK) serve
+
+## make run-prod: production on PostgreSQL (DATABASE_URL): apply the migrations, then run the Procfile with honcho:
+## gunicorn (WEB_CONCURRENCY, default 2 × cores + 1) and WORKERS `flask worker` processes (default 2), JSON logs,
+## metrics of every process at /metrics (docs/deployment.md)
+WORKERS ?= 2
+METRICS_DIR ?= $(CURDIR)/instance/metrics
+run-prod: $(VENV)/.runtime
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make run-prod: set DATABASE_URL=postgresql://… (docs/deployment.md)"; exit 2;; esac
+	$(FLASK) db upgrade
+	rm -rf "$(METRICS_DIR)" && mkdir -p "$(METRICS_DIR)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" PROMETHEUS_MULTIPROC_DIR="$(METRICS_DIR)" LOG_FORMAT=$${LOG_FORMAT:-json} \
+	  exec $(BIN)/honcho start -f Procfile --no-prefix -p $${PORT:-8000} -c web=1,worker=$(WORKERS)
 
 ## make test: lint, then the whole suite (SQLite + PostgreSQL + a real browser)
 test: lint chromium

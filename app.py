@@ -5,18 +5,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, health
+from bot import cli, health, metrics
 from bot.cases import applications, status_card
 from bot.config import load_config
 from bot.db import db, migrate
 from bot.handlers import router
 from bot.knowledge.brain import refresh_brain
 from bot.line import webhook
-from bot.logs import configure_logging
+from bot.logs import configure_logging, incoming_request_id, request_id
 from bot.office import api, console
 from bot.pipeline import dispatcher
 from bot.pipeline.dispatcher import Responder
@@ -31,7 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(Path(app.instance_path), test_config))
     if not app.testing:
-        configure_logging()
+        configure_logging(fmt=app.config["LOG_FORMAT"])
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]  # Flask's documented middleware hook
 
     db.init_app(app)
@@ -41,7 +41,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     dispatcher.init_app(app, Responder(respond=router.answer, prepare=refresh_brain))
     applications.init_app(app, stage_messages=status_card.stage_change_messages)
 
+    _track_requests(app)
     app.register_blueprint(health.bp)
+    metrics.init_app(app)
     app.register_blueprint(webhook.bp)
     csrf.exempt(webhook.bp)
     app.register_blueprint(console.bp)
@@ -51,6 +53,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         _mount_simulator(app)
     cli.init_app(app)
     return app
+
+
+def _track_requests(app: Flask) -> None:
+    """Each request's id (the proxy's ``X-Request-Id``, else a new one) in its log records and its response."""
+
+    @app.before_request
+    def _start() -> None:
+        request_id.set(incoming_request_id(request.headers.get("X-Request-Id")))
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["X-Request-Id"] = request_id.get() or ""
+        return response
 
 
 def _mount_simulator(app: Flask) -> None:

@@ -11,6 +11,7 @@ import hmac
 import os
 import secrets
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +62,19 @@ def knowledge_dir() -> Path:
     """The one knowledge directory every loader reads: the app's ``KNOWLEDGE_DIR`` inside an app,
     else the environment's ``KNOWLEDGE_DIR`` (scripts such as ``python -m bot.nlp.match``), else knowledge/."""
     if has_app_context():
-        return Path(current_app.config["KNOWLEDGE_DIR"])
-    return Path(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
+        return _path(str(current_app.config["KNOWLEDGE_DIR"]))
+    return _path(str(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR))
 
 
 def knowledge_file(name: str) -> Path:
     """``name`` (a file or folder such as ``stages.yaml`` or ``replies``) in the knowledge directory."""
-    return knowledge_dir() / name
+    return _path(str(knowledge_dir()), name)
+
+
+@lru_cache(maxsize=256)
+def _path(*parts: str) -> Path:
+    """A path built once (every reply looks up its phrases by path)."""
+    return Path(*parts)
 
 
 def tisi_standard_list_url() -> str:
@@ -99,6 +106,7 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         # LINE takes ~100 ms a call and allows 2,000 requests/s: 32 in flight ≈ 300 replies/s per worker
         "SEND_CONCURRENCY": int(env.get("SEND_CONCURRENCY") or 32),
         "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
+        "LOG_FORMAT": "json" if (env.get("LOG_FORMAT") or "").lower() == "json" else "text",
         "DISPATCH_BATCH_SIZE": max(1, int(env.get("DISPATCH_BATCH_SIZE") or 20)),
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
         "HEARTBEAT_SECONDS": _env_float(env, "HEARTBEAT_SECONDS", 5.0),

@@ -1,8 +1,13 @@
-"""Logging set-up with a filter that masks phone and national ID numbers in every record."""
+"""Logging set-up: a filter that masks phone and national ID numbers in every record, the request and event
+ids of each record, and plain text (``make run``) or one JSON object per line (``LOG_FORMAT=json``, production)."""
 from __future__ import annotations
 
 import logging
 import re
+import uuid
+from contextvars import ContextVar
+
+from pythonjsonlogger.json import JsonFormatter
 
 # 13-digit national IDs (with or without dashes/spaces) and Thai phone numbers.
 _PERSONAL = re.compile(
@@ -28,12 +33,43 @@ class RedactPersonalData(logging.Filter):
         return True
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """Log to stderr with personal numbers masked (idempotent)."""
+def configure_logging(level: int = logging.INFO, fmt: str = "text") -> None:
+    """Log to stderr with personal numbers masked and the request/event ids added, as ``fmt`` (``text`` or
+    ``json``); idempotent (a second call only changes the format)."""
     root = logging.getLogger()
-    if not any(isinstance(f, RedactPersonalData) for h in root.handlers for f in h.filters):
+    handler = next((h for h in root.handlers if any(isinstance(f, RedactPersonalData) for f in h.filters)), None)
+    if handler is None:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.addFilter(RedactPersonalData())
+        handler.addFilter(ContextIds())
         root.addHandler(handler)
+    handler.setFormatter(_formatter(fmt))
     root.setLevel(level)
+
+
+# ---- request and event ids, and the JSON format ----------------------------------------------------------
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+event_id: ContextVar[str | None] = ContextVar("event_id", default=None)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class ContextIds(logging.Filter):
+    """Add the current web request's id and the LINE event's id (``webhookEventId``) to each record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        record.event_id = event_id.get()
+        return True
+
+
+def incoming_request_id(header: str | None) -> str:
+    """The proxy's ``X-Request-Id`` when it looks like one, else a new id (never a value that could carry data)."""
+    return header if header and _REQUEST_ID.fullmatch(header) else uuid.uuid4().hex
+
+
+def _formatter(fmt: str) -> logging.Formatter:
+    if fmt == "json":  # one JSON object per line: time, level, logger, message, request_id, event_id (+ exc_info)
+        return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(event_id)s",
+                             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                             json_ensure_ascii=False)
+    return logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

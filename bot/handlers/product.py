@@ -19,6 +19,7 @@ from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
 from bot.line import messages as m
+from bot.metrics import MATCHER_VERDICTS
 from bot.nlp.faq import FaqDocument
 from bot.nlp.normalize import clean_text
 from bot.nlp.records import (
@@ -107,6 +108,8 @@ def none_fits(turn: Turn) -> list[m.Message]:
 def _answer(turn: Turn, in_flow: bool) -> Reply:
     text = turn.incoming.text
     result = get_brain().matcher.match(text, k=PER_PRODUCT)
+    for part in result.parts:
+        MATCHER_VERDICTS.labels(part.verdict).inc()
     known = [p for p in result.parts if p.verdict != UNKNOWN]
     if not known:
         intent = turn.intent

@@ -9,6 +9,7 @@ from linebot.v3 import SignatureValidator
 
 from bot.config import MAX_WEBHOOK_BYTES
 from bot.line.events import BadEvent, validate_event
+from bot.metrics import EVENTS_RECEIVED
 from bot.pipeline.inbox import EventRow, EventTooOdd, check_fits, store_events
 from bot.pipeline.signals import inbox_signal
 
@@ -79,6 +80,7 @@ def callback():
     stored = store_events(rows)
     if stored:
         inbox_signal.set()
+        EVENTS_RECEIVED.inc(stored)
     if stored < len(rows):
         log.info("webhook: %d duplicate event(s) ignored", len(rows) - stored)
     return "OK", 200

@@ -24,6 +24,8 @@ from bot.db import db, utcnow
 from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.line.events import BadEvent, to_incoming
+from bot.logs import event_id
+from bot.metrics import EVENTS_HANDLED
 from bot.models import InboundEvent, LineUser
 from bot.pipeline.inbox import without_text
 from bot.pipeline.incoming import Incoming
@@ -70,9 +72,9 @@ def dispatch_batch(limit: int = 20, max_attempts: int = 5) -> int:
     ids = [event.id for event in events]
     try:
         users = lock_users(session, [event.source_user_id for event in events])
-        for event in events:
-            _finish(event, _handle(event, responder, users))
+        statuses = [_finish(event, _handle(event, responder, users)) for event in events]
         session.commit()
+        _count(statuses)
     except Exception as exc:  # one bad event must not stop the queue, nor the others of its batch
         session.rollback()
         if len(ids) == 1:
@@ -106,20 +108,28 @@ def _dispatch_one(event_id: int, responder: Responder, max_attempts: int) -> Non
         session.rollback()
         return
     try:
-        _finish(event, _handle(event, responder, lock_users(session, [event.source_user_id])))
+        status = _finish(event, _handle(event, responder, lock_users(session, [event.source_user_id])))
         session.commit()
+        _count([status])
     except Exception as exc:
         session.rollback()
         log.exception("event %s failed", event_id)
         _record_failure(event_id, exc, max_attempts)
 
 
-def _finish(event: InboundEvent, status: str) -> None:
+def _finish(event: InboundEvent, status: str) -> str:
     """Close ``event`` with ``status`` (after the handler: one UPDATE of the event, with its outcome)."""
     event.status = status
     event.attempts += 1
     event.processed_at = utcnow()
     event.payload = without_text(event.payload)
+    return status
+
+
+def _count(statuses: list[str]) -> None:
+    """Count committed outcomes (``tcps_events_handled``)."""
+    for status in statuses:
+        EVENTS_HANDLED.labels(status).inc()
 
 
 def _earlier_pending() -> ColumnElement[bool]:
@@ -137,6 +147,7 @@ def _earlier_pending() -> ColumnElement[bool]:
 
 def _handle(event: InboundEvent, responder: Responder, users: dict[str, LineUser]) -> str:
     """Run the handler for ``event``; return its final status."""
+    event_id.set(event.webhook_event_id)  # in every log record of its handling
     try:
         incoming = to_incoming(event.payload)
     except BadEvent as exc:
@@ -165,6 +176,7 @@ def _record_failure(event_id: int, exc: Exception, max_attempts: int) -> None:
         event.status = "pending"
         event.next_attempt_at = utcnow() + timedelta(seconds=2 ** event.attempts)
         session.commit()
+        _count(["retry"])
         return
     event.status = "failed"
     try:
@@ -175,6 +187,7 @@ def _record_failure(event_id: int, exc: Exception, max_attempts: int) -> None:
     if incoming and incoming.user_id and incoming.chat_type == "user" and incoming.kind not in ("unfollow",):
         _apologise(session, incoming, event.id)
     session.commit()
+    _count(["failed"])
 
 
 def _apologise(session: Session, incoming: Incoming, event_id: int) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import aliased
 
 from bot.db import db, one_statement, table_of, utcnow
 from bot.line.gateway import SendFailure
+from bot.metrics import count_outcome
 from bot.models import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -216,10 +217,8 @@ class Sender:
         now = utcnow()
         table = table_of(OutboundMessage)
         mine = (table.c.id == bindparam("b_id")) & (table.c.attempts == bindparam("b_attempts"))
-        released = [{"b_id": job.id, "b_attempts": job.attempts} for job, outcome in outcomes
-                    if isinstance(outcome, SendFailure) and outcome.kind == "released"]
-        values = [self._outcome_values(job, outcome, now) for job, outcome in outcomes
-                  if not (isinstance(outcome, SendFailure) and outcome.kind == "released")]
+        released = [{"b_id": job.id, "b_attempts": job.attempts} for job, outcome in outcomes if _released(outcome)]
+        values = [self._outcome_values(job, outcome, now) for job, outcome in outcomes if not _released(outcome)]
         try:
             if values:
                 db.session.execute(update(table).where(mine).values({k: bindparam(k) for k in values[0]
@@ -232,6 +231,8 @@ class Sender:
             db.session.rollback()
             self._unrecorded.extend(outcomes)  # kept: recorded before anything else is leased
             raise
+        for recorded, (_job, outcome) in zip(values, (o for o in outcomes if not _released(o[1])), strict=True):
+            count_outcome(_metric_outcome(recorded), outcome.status if isinstance(outcome, SendFailure) else 200)
 
     def _outcome_values(self, job: Job, outcome: SendFailure | str, now: datetime) -> dict[str, Any]:
         values: dict[str, Any] = {"b_id": job.id, "b_attempts": job.attempts, "kind": job.kind,
@@ -260,6 +261,18 @@ class Sender:
             values.update(status="failed", error_kind=error_kind, last_error=outcome.detail[:1000])
             log.error("outbox %s: failed for good (%s): %s", job.id, error_kind, outcome.detail)
         return values
+
+
+def _released(outcome: SendFailure | str) -> bool:
+    """Not attempted (stopping, or too late in its lease): the row goes back to the queue untouched."""
+    return isinstance(outcome, SendFailure) and outcome.kind == "released"
+
+
+def _metric_outcome(values: dict[str, Any]) -> str:
+    """sent, unknown (a reply LINE probably delivered), retry or failed: from the values recorded."""
+    if values["status"] == "sent":
+        return "unknown" if values["error_kind"] == "unknown" else "sent"
+    return "retry" if values["status"] == "pending" else "failed"
 
 
 def _arrived(done: queue.Queue) -> list[tuple[Job, SendFailure | str]]:

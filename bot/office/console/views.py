@@ -9,6 +9,7 @@ from flask import abort, flash, g, redirect, render_template, request, session, 
 from bot.cases.applications import ApplicationError, stage_book, timeline_of, today_in_thailand
 from bot.cases.provinces import provinces
 from bot.db import db
+from bot.metrics import CONSOLE_LOGINS
 from bot.models import OfficerQuestion
 from bot.office.aliases import AliasError, add_alias, dismiss_query, unmatched_queries
 from bot.office.casework import (
@@ -52,6 +53,7 @@ def login():
         officer, outcome = authenticate(db.session(), form.username.data, form.password.data,
                                         request.remote_addr or "?")
         db.session.commit()
+        CONSOLE_LOGINS.labels(outcome).inc()
         if officer is not None:
             session.clear()  # a fresh session: nothing from before the login survives
             session["officer_id"], session["login_at"] = officer.id, int(time.time())
