@@ -107,6 +107,7 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "SEND_CONCURRENCY": int(env.get("SEND_CONCURRENCY") or 32),
         "DISPATCH_MAX_ATTEMPTS": int(env.get("DISPATCH_MAX_ATTEMPTS") or 5),
         "LOG_FORMAT": "json" if (env.get("LOG_FORMAT") or "").lower() == "json" else "text",
+        "VERIFY_GLOBAL_MAX_FAILURES": max(1, int(env.get("VERIFY_GLOBAL_MAX_FAILURES") or 300)),
         "DISPATCH_BATCH_SIZE": max(1, int(env.get("DISPATCH_BATCH_SIZE") or 20)),
         "WORKER_IDLE_SECONDS": _env_float(env, "WORKER_IDLE_SECONDS", 0.2),
         "HEARTBEAT_SECONDS": _env_float(env, "HEARTBEAT_SECONDS", 5.0),

@@ -2,7 +2,9 @@
 
 Rules: an answer is checked against the keyed hash of the last four phone digits; an unknown number
 costs the same work and counts as the same failure as a wrong answer; ``MAX_FAILURES`` failed answers
-by one LINE user within a rolling ``WINDOW`` lock status checks until the oldest of them ages out.
+by one LINE user within a rolling ``WINDOW`` lock status checks until the oldest of them ages out; and
+``VERIFY_GLOBAL_MAX_FAILURES`` failed answers by everyone together within ``GLOBAL_WINDOW`` (guessing from many
+accounts) lock every status check the same way until the oldest of them ages out.
 Nothing here logs or stores the answer itself.
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hmac
 import logging
 from datetime import datetime, timedelta
 
+from flask import current_app, has_app_context
 from sqlalchemy import delete, false, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -22,6 +25,8 @@ log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 WINDOW = timedelta(hours=1)
+GLOBAL_WINDOW = timedelta(minutes=10)
+DEFAULT_GLOBAL_MAX_FAILURES = 300
 _NO_MATCH = "0" * 64
 
 
@@ -36,9 +41,27 @@ def _recent_failures(session: Session, user: LineUser, now: datetime) -> list[da
 
 
 def locked_until(session: Session, user: LineUser, now: datetime) -> datetime | None:
-    """When the user may verify again (naive UTC), or None when not locked."""
+    """When the user may verify again (naive UTC), or None when not locked (by their own failures, or by
+    too many failures of everyone together)."""
     failures = _recent_failures(session, user, now)
-    return failures[-1] + WINDOW if len(failures) >= MAX_FAILURES else None
+    mine = failures[-1] + WINDOW if len(failures) >= MAX_FAILURES else None
+    everyone = _global_lock(session, now)
+    return max(mine, everyone) if mine and everyone else mine or everyone
+
+
+def _global_lock(session: Session, now: datetime) -> datetime | None:
+    """Until when everyone is locked out: the newest ``limit`` failures (read backwards along the primary key)
+    all fall within ``GLOBAL_WINDOW``."""
+    limit = int(current_app.config.get("VERIFY_GLOBAL_MAX_FAILURES", DEFAULT_GLOBAL_MAX_FAILURES)) \
+        if has_app_context() else DEFAULT_GLOBAL_MAX_FAILURES
+    latest = list(session.execute(
+        select(VerificationAttempt.at).where(VerificationAttempt.succeeded == false())
+        .order_by(VerificationAttempt.id.desc()).limit(limit)).scalars())
+    if len(latest) < limit or min(latest) <= now - GLOBAL_WINDOW:
+        return None
+    log.warning("status verification: %d failed answers within %s from all users; checks paused", limit,
+                GLOBAL_WINDOW)
+    return min(latest) + GLOBAL_WINDOW
 
 
 def tries_left(session: Session, user: LineUser, now: datetime) -> int:

@@ -211,3 +211,26 @@ def test_the_card_shows_no_personal_data(db_app, fake_line):
     link_user(db_app, user, "67/0012")
     text = card_text(say(db_app, fake_line, user, "เช็คสถานะ")[0])
     assert "5678" not in text and "081" not in text and "กลุ่มแม่บ้าน" not in text
+
+
+def test_guessing_from_many_accounts_pauses_checks_for_everyone(db_app, fake_line):
+    """Each account stays under its own limit, but together they pass the overall limit: every status
+    check pauses until the oldest of those failures is older than the window; the right answer is refused too."""
+    from bot.cases.verification import GLOBAL_WINDOW
+
+    db_app.config["VERIFY_GLOBAL_MAX_FAILURES"] = 6
+    new_application(db_app)
+    guessers = [new_user() for _ in range(3)]
+    for guesser in guessers:
+        for wrong in ("1111", "2222"):
+            _fail(db_app, fake_line, guesser, number="67/0012", wrong=wrong)
+    honest = new_user()  # never failed once
+    assert say(db_app, fake_line, honest, "67/0012")[0]["text"].startswith("ขออภัยค่ะ ตอนนี้ระบบพัก")
+    assert linked_numbers(db_app, honest) == []
+    with db_app.app_context():  # the window passes: checks work again
+        for attempt in db.session.execute(select(VerificationAttempt)).scalars():
+            attempt.at -= GLOBAL_WINDOW + timedelta(minutes=1)
+        db.session.commit()
+    say(db_app, fake_line, honest, "67/0012")
+    assert say(db_app, fake_line, honest, ANSWER)[1]["type"] == "flex"
+    assert linked_numbers(db_app, honest) == ["67/0012"]
