@@ -3,14 +3,18 @@ fetches them from the fake data API over real HTTP through line-bot-sdk, checks,
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.db import db
+from bot.db import db, utcnow
+from bot.documents import jobs
 from bot.documents.model import ApplicationDocument
 from bot.documents.storage import DirectoryStorage
 from bot.knowledge.replies import phrase
+from bot.line.content import ContentError, fetch_content
+from bot.models import LineUser
 from bot.simulator import events as ev
 from tests.helpers import deliver, post_webhook
 from tests.status_helpers import link_user, new_application
@@ -74,8 +78,6 @@ def test_pdf_file_keeps_its_name_and_is_confirmed_in_english(db_app, fake_line, 
     _waiting(db_app)
     link_user(db_app, USER, "67/0012")
     with db_app.app_context():
-        from bot.models import LineUser
-
         db.session.execute(select(LineUser).where(LineUser.line_user_id == USER)).scalar_one().language = "en"
         db.session.commit()
     reply = send_file(db_app, fake_line, PDF, "หนังสือรับรอง.pdf")
@@ -163,8 +165,6 @@ def test_content_gone_from_line_is_answered_and_nothing_kept(db_app, fake_line, 
 
 
 def test_fake_data_api_checks_the_token_and_knows_only_added_content(fake_line, line_api_url):
-    from bot.line.content import ContentError, fetch_content
-
     fake_line.add_content("42", PDF, "application/pdf")
     content = fetch_content(line_api_url, "test-access-token", "42", 2.0)
     assert (content.data, content.declared_type) == (PDF, "application/pdf")
@@ -174,3 +174,19 @@ def test_fake_data_api_checks_the_token_and_knows_only_added_content(fake_line, 
     with pytest.raises(ContentError) as unknown:
         fetch_content(line_api_url, "test-access-token", "43", 2.0)
     assert unknown.value.kind == "gone"
+
+
+def test_a_failing_download_is_retried_outside_the_event_then_stored(db_app, fake_line, docs):
+    _waiting(db_app)
+    link_user(db_app, USER, "67/0012")
+    fake_line.fail(500, path="/v2/bot/message/9001/content")
+    assert send_image(db_app, fake_line, JPEG) == []  # nothing to say yet: LINE failed, the job tries again
+    [row] = _rows(db_app)
+    assert (row.status, row.attempts, row.storage_key) == ("pending", 1, None) and row.next_attempt_at > utcnow()
+    with db_app.app_context():
+        db.session.get(ApplicationDocument, row.id).next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        jobs.wake()
+        assert jobs.run_due() == 1
+    [row] = _rows(db_app)
+    assert (row.status, row.attempts) == ("stored", 2)
