@@ -13,6 +13,7 @@ from bot import cli, health, metrics
 from bot.cases import applications, status_card
 from bot.config import load_config
 from bot.db import db, migrate
+from bot.documents import jobs as document_jobs
 from bot.handlers import router
 from bot.knowledge.brain import refresh_brain
 from bot.line import webhook
@@ -46,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)
     # The explicit wiring between layers: the pipeline's responder and the stage-change card.
-    dispatcher.init_app(app, Responder(respond=router.answer, prepare=refresh_brain))
+    dispatcher.init_app(app, Responder(respond=router.answer, prepare=_prepare))
     applications.init_app(app, stage_messages=status_card.stage_change_messages)
 
     _track_requests(app)
@@ -78,6 +79,12 @@ def _track_requests(app: Flask) -> None:
             if not (name == "Content-Security-Policy" and request.blueprint == "simulator"):  # dev tool only
                 response.headers.setdefault(name, value)
         return response
+
+
+def _prepare() -> None:
+    """Before each claim, outside any transaction: new knowledge, then documents to fetch from LINE."""
+    refresh_brain()
+    document_jobs.run_due()
 
 
 def _mount_simulator(app: Flask) -> None:

@@ -118,6 +118,9 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "KNOWLEDGE_REFRESH_SECONDS": _env_float(env, "KNOWLEDGE_REFRESH_SECONDS", 5.0),
         # 0: answers never wait for a rebuild (they come from the current knowledge meanwhile)
         "KNOWLEDGE_REBUILD_WAIT_SECONDS": _env_float(env, "KNOWLEDGE_REBUILD_WAIT_SECONDS", 0.0),
+        "DOCUMENT_DIR": env.get("DOCUMENT_DIR") or None,
+        "DOCUMENT_MAX_BYTES": int(env.get("DOCUMENT_MAX_BYTES") or 10 * 1024 * 1024),
+        "DOCUMENT_FETCH_TIMEOUT_SECONDS": _env_float(env, "DOCUMENT_FETCH_TIMEOUT_SECONDS", 30.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "TESTING": False,
@@ -157,6 +160,7 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     # The data host defaults to LINE's when talking to LINE, else to the same (fake) server.
     default_data = DEFAULT_LINE_DATA_API if cfg["LINE_API_BASE_URL"] == DEFAULT_LINE_API else cfg["LINE_API_BASE_URL"]
     cfg["LINE_API_DATA_URL"] = (cfg.get("LINE_API_DATA_URL") or default_data).rstrip("/")
+    cfg["DOCUMENT_DIR"] = cfg.get("DOCUMENT_DIR") or str(instance_path / "documents")
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["DATABASE_URL"], instance_path)
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return cfg

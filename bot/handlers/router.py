@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.handlers import faq, greeting, lookup, media, office_contact, officer, product, status, subscriptions
+from bot.handlers import (
+    documents,
+    faq,
+    greeting,
+    lookup,
+    media,
+    office_contact,
+    officer,
+    product,
+    status,
+    subscriptions,
+)
 from bot.handlers.turn import HAND_OVER, Handler, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.line.messages import Message
@@ -64,10 +75,10 @@ def _ignore(turn: Turn) -> list[Message]:
 EVENT_HANDLERS: dict[str, Handler] = {
     "follow": greeting.on_follow,
     "sticker": media.on_sticker,
-    "image": media.on_media,
+    "image": documents.on_document,
     "video": media.on_media,
     "audio": media.on_media,
-    "file": media.on_media,
+    "file": documents.on_document,
     "location": media.on_location,
 }
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from linebot.v3.webhooks import (
     Event,
+    FileMessageContent,
     FollowEvent,
     JoinEvent,
     MessageEvent,
@@ -52,7 +53,10 @@ def to_incoming(raw: dict[str, Any]) -> Incoming:
     if isinstance(event, MessageEvent):
         kind = event.message.type if event.message.type in _CONTENT_KINDS else "other"
         text = event.message.text if isinstance(event.message, TextMessageContent) else ""
-        return Incoming(kind=kind, text=text, **common)
+        file = event.message if isinstance(event.message, FileMessageContent) else None
+        return Incoming(kind=kind, text=text, message_id=str(event.message.id or ""),
+                        file_name=file.file_name if file else "", file_size=file.file_size if file else None,
+                        **common)
     if isinstance(event, PostbackEvent):
         params = event.postback.params or {}
         return Incoming(kind="postback", postback_data=event.postback.data, postback_params=dict(params), **common)

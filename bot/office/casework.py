@@ -26,6 +26,7 @@ from bot.cases.applications import (
 from bot.cases.provinces import normalize_province
 from bot.cases.stages import Stage
 from bot.cases.timeline import Timeline
+from bot.documents.records import documents_json
 from bot.knowledge.catalogue import standard_names
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer, OutboundMessage
 from bot.nlp.entities import canonical_application_number
@@ -299,4 +300,5 @@ def application_json(session: Session, application: Application, today: date | N
         "linked_line_users": linked_count(session, application),
         "next_stages": [{"stage": s.key, "stage_label": s.label_th} for s in next_stages(application)],
         "history": [event_json(event) for event in application.events],
+        "documents": documents_json(session, application),
     }

@@ -23,3 +23,6 @@ class Incoming:
     postback_params: dict[str, Any] = field(default_factory=dict)
     is_unblocked: bool = False
     timestamp: int = 0
+    message_id: str = ""  # image, file…: the id whose content LINE's data API serves
+    file_name: str = ""  # file messages: the name on the sender's phone, and its size in bytes
+    file_size: int | None = None

@@ -47,10 +47,18 @@ def sticker_event(user_id: str, reply_token: str | None = None) -> dict[str, Any
     return event
 
 
-def image_event(user_id: str, reply_token: str | None = None) -> dict[str, Any]:
+def image_event(user_id: str, reply_token: str | None = None, message_id: str | None = None) -> dict[str, Any]:
     event = _base("message", user_id, reply_token)
-    event["message"] = {"id": str(time.time_ns()), "type": "image", "quoteToken": secrets.token_urlsafe(16),
+    event["message"] = {"id": message_id or str(time.time_ns()), "type": "image", "quoteToken": secrets.token_urlsafe(16),
                         "contentProvider": {"type": "line"}}
+    return event
+
+
+def file_event(user_id: str, message_id: str, file_name: str, file_size: int,
+               reply_token: str | None = None) -> dict[str, Any]:
+    """A file message as LINE sends it (the content itself is fetched from the data API by id)."""
+    event = _base("message", user_id, reply_token)
+    event["message"] = {"id": message_id, "type": "file", "fileName": file_name, "fileSize": file_size}
     return event
 
 

@@ -6,7 +6,8 @@ local HTTP server (pytest-httpserver) in tests, so line-bot-sdk makes real HTTP 
 Behaviour copied from LINE: reply tokens work once (400 "Invalid reply token"
 otherwise); ``X-Line-Retry-Key`` is remembered and a repeat gets 409 with
 ``X-Line-Accepted-Request-Id``; 1–5 messages per request; multicast ≤ 500 users;
-bearer token required. Faults can be scripted: delays, 5xx, 429, quota.
+bearer token required; message content (``add_content``) served like the data API, 404 for
+unknown ids. Faults can be scripted: delays, 5xx, 429, quota.
 """
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ class FakeLine:
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     rich_menu_images: dict[str, bytes] = field(default_factory=dict)
     default_rich_menu: str | None = None
+    contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # message id → what the user sent
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -71,6 +73,11 @@ class FakeLine:
         with self._lock:
             self._reply_tokens[token] = {"user": user_id, "used": False}
         return token
+
+    def add_content(self, message_id: str, data: bytes, content_type: str) -> None:
+        """What ``GET /v2/bot/message/<message_id>/content`` serves (a photo or file a user sent)."""
+        with self._lock:
+            self.contents[message_id] = (bytes(data), content_type)
 
     def fail(self, status: int, message: str = "Internal server error", path: str = "", times: int = 1,
              delay: float = 0.0) -> None:
@@ -131,6 +138,12 @@ class FakeLine:
             return self._send("push", [payload.get("to")], payload, request.headers.get("X-Line-Retry-Key"))
         if method == "POST" and path == "/v2/bot/message/multicast":
             return self._send("multicast", payload.get("to") or [], payload, request.headers.get("X-Line-Retry-Key"))
+        if method == "GET" and (match := re.fullmatch(r"/v2/bot/message/([^/]+)/content", path)):
+            content = self.contents.get(match[1])
+            if content is None:
+                return self._error(404, "Not found")
+            return Response(content[0], status=200, mimetype=content[1],
+                            headers={"X-Line-Request-Id": uuid.uuid4().hex})
         if match := re.fullmatch(r"/v2/bot/profile/(U[0-9a-f]{32})", path):
             return self._json({"userId": match[1], "displayName": "ผู้ใช้ทดลอง"})
         return self._rich_menu(method, path, payload, body, request.mimetype)

@@ -1,6 +1,7 @@
 """The chat simulator page and the fake Messaging API (registered in simulator mode only)."""
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -51,6 +52,30 @@ def send():
     if kind not in builders:
         abort(400, "unknown simulator action")
     status = _post_webhook(ev.body(builders[kind]()))
+    return jsonify(status=status), (200 if status == 200 else 502)
+
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024  # LINE itself accepts larger files; enough to try "too big"
+
+
+@bp.post("/simulator/api/upload")
+def upload():
+    """A photo or file chosen on the page: its bytes go into the fake data API (as LINE keeps what a user
+    sent), then a signed image or file event like LINE's reaches /callback."""
+    if (request.content_length or 0) > MAX_UPLOAD_BYTES:
+        abort(413)
+    chosen = request.files.get("file")
+    kind = request.form.get("kind", "image")
+    if chosen is None or kind not in ("image", "file"):
+        abort(400, "choose a photo or a file")
+    data = chosen.read()
+    user = _user_id()
+    message_id = str(time.time_ns())
+    fake_line().add_content(message_id, data, chosen.mimetype or "application/octet-stream")
+    token = fake_line().issue_reply_token(user)
+    event = (ev.image_event(user, token, message_id=message_id) if kind == "image"
+             else ev.file_event(user, message_id, (chosen.filename or "file")[:200], len(data), token))
+    status = _post_webhook(ev.body(event))
     return jsonify(status=status), (200 if status == 200 else 502)
 
 

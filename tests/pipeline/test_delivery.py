@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import db, utcnow
+from bot.knowledge.replies import phrase
 from bot.models import InboundEvent, LineUser, OutboundMessage
 from bot.pipeline.outbox import enqueue_multicast, enqueue_push
 from bot.simulator import events as ev
@@ -46,10 +47,11 @@ def test_help_request_gets_how_to_use_with_quick_replies(db_app, fake_line):
 
 
 def test_sticker_and_image_get_polite_text(db_app, fake_line):
+    """A photo from an account linked to no application: how documents are submitted (nothing stored)."""
     sticker = deliver(db_app, fake_line, USER, ev.sticker_event(USER, fake_line.issue_reply_token(USER)))
     image = deliver(db_app, fake_line, USER, ev.image_event(USER, fake_line.issue_reply_token(USER)))
     assert "สติกเกอร์" in sticker[0]["text"]
-    assert "พิมพ์" in image[0]["text"] and image[0]["type"] == "text"
+    assert image[0]["text"] == phrase("documents_not_linked", "th") and image[0]["type"] == "text"
 
 
 def test_menu_postback_asks_for_the_product(db_app, fake_line):

@@ -43,6 +43,17 @@
       send({ type: "postback", data: action.data });
     } else if (action.type === "uri") { window.open(action.uri, "_blank", "noopener"); }
   }
+  // Send a photo or a file like LINE: the server keeps the bytes in its fake data API and posts the event.
+  async function sendUpload(kind, picker) {
+    const file = picker.files && picker.files[0];
+    picker.value = "";
+    if (!file) return;
+    textBubble("user", (kind === "image" ? "[รูปภาพ] " : "[ไฟล์] ") + file.name);
+    const form = new FormData();
+    form.append("kind", kind); form.append("file", file);
+    const res = await fetch("/simulator/api/upload", { method: "POST", headers: { "X-CSRFToken": csrf }, body: form });
+    if (!res.ok) system("ส่งไม่สำเร็จ (HTTP " + res.status + ")");
+  }
   function userSays(text) { textBubble("user", text); send({ type: "text", text }); }
 
   // --- Flex rendering (readable, not pixel-perfect) ---------------------------------
@@ -157,7 +168,10 @@
     userSays(text);
   });
   document.getElementById("sticker").onclick = () => { textBubble("user", "[สติกเกอร์ 😊]"); send({ type: "sticker" }); };
-  document.getElementById("image").onclick = () => { textBubble("user", "[รูปภาพ]"); send({ type: "image" }); };
+  document.getElementById("image").onclick = () => document.getElementById("image-file").click();
+  document.getElementById("attach").onclick = () => document.getElementById("attach-file").click();
+  document.getElementById("image-file").onchange = (e) => sendUpload("image", e.target);
+  document.getElementById("attach-file").onchange = (e) => sendUpload("file", e.target);
   document.getElementById("reset").onclick = async () => {
     const data = await send({ type: "reset" });
     document.getElementById("who").textContent = data.user_id;
