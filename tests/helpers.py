@@ -73,3 +73,19 @@ def deliver(app: Flask, fake: FakeLine, user_id: str, event: dict[str, Any]) -> 
     assert response.status_code == 200, response.data
     drain(app)
     return [msg for d in fake.messages_for(user_id)[before:] for msg in d.messages]
+
+
+def quick_actions(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The actions of a message's quick replies."""
+    return [item["action"] for item in message.get("quickReply", {}).get("items", [])]
+
+
+def send_to_officer(app: Flask, fake: FakeLine, user_id: str, shown: dict[str, Any],
+                    province: str = "ไม่ระบุ") -> list[dict[str, Any]]:
+    """Finish a hand-off from the message that showed the question: answer the province question with
+    ``province`` when it was asked, then tap "send this question" on the confirmation."""
+    if "action=officer&do=skip" in [a["data"] for a in quick_actions(shown)]:
+        shown = say(app, fake, user_id, province)[0]
+    send = [a["data"] for a in quick_actions(shown) if a["data"].startswith("action=officer&do=send&d=")]
+    assert len(send) == 1, f"no confirmation: {shown.get('text')!r}"
+    return tap(app, fake, user_id, send[0])

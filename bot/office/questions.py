@@ -9,18 +9,21 @@ Life of a question (``OfficerQuestion.status``):
 * ``answered`` — an officer answered with `answer_question`; the answer is pushed to the user by LINE.
 * ``closed``   — an officer closed it without a LINE answer (`close_question`).
 
-``province`` is the office of an application the user has linked, when there is one, so a provincial
-office sees its own applicants' questions; questions without a province are for admins (central).
+``province`` is the office of an application the user has linked, when there is one, else the province
+the user named or chose in the hand-off (bot/handlers/officer.py), so a provincial office sees its own
+people's questions; questions without a province (Bangkok, "not given") are for admins (central).
 Phone and national ID numbers are masked before anything is stored (officers answer by LINE, so they
 never need them). Every function works in the caller's transaction; the caller commits.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from bot.cases.provinces import normalize_province as known_province
 from bot.cases.workdays import normalize_province
 from bot.db import utcnow
 from bot.knowledge.replies import phrase
@@ -34,6 +37,10 @@ from bot.pipeline.outbox import enqueue_push
 MAX_QUESTION_CHARS = 2000
 MAX_ANSWER_CHARS = 4000
 OFFER_MINUTES = 30  # a typed "talk to an officer" picks up an offer this recent
+# The API's ``?status=`` → the statuses it lists (offered and withdrawn questions never reached officers).
+LISTED = {"open": ("pending",), "answered": ("answered",), "closed": ("closed",),
+          "all": ("pending", "answered", "closed")}
+API_STATUS = {"pending": "open"}  # a stored status → the API's name for it
 
 
 class QuestionError(ValueError):
@@ -78,20 +85,30 @@ def latest_offer(session: Session, user: LineUser, now: datetime | None = None) 
     ).first()
 
 
-def accept_offer(session: Session, user: LineUser, question_id: int,
-                 now: datetime | None = None) -> OfficerQuestion | None:
-    """Send the user's offered question ``question_id`` to the officers; None if it is not theirs or gone."""
+def own_question(session: Session, user: LineUser, question_id: int) -> OfficerQuestion | None:
+    """The user's question ``question_id`` if it is still offered or waiting; None if not theirs or gone."""
     question = session.get(OfficerQuestion, question_id)
     if question is None or question.line_user_id != user.id or question.status not in ("offered", "pending"):
         return None
-    if question.status == "offered":
-        _submit(session, question, now or utcnow())
+    return question
+
+
+def accept_offer(session: Session, user: LineUser, question_id: int, now: datetime | None = None,
+                 province: str | None = None) -> OfficerQuestion | None:
+    """Send the user's offered question ``question_id`` to the officers; None if it is not theirs or gone.
+
+    ``province`` is used when the user has no linked application (see `_submit`)."""
+    question = own_question(session, user, question_id)
+    if question is not None and question.status == "offered":
+        _submit(session, question, now or utcnow(), province)
     return question
 
 
 def ask(session: Session, user: LineUser, text: str, lang: str, *, reason: str = "request",
-        now: datetime | None = None) -> tuple[OfficerQuestion, bool]:
-    """Put ``text`` in the officers' queue; (question, False) if the same question is already waiting."""
+        now: datetime | None = None, province: str | None = None) -> tuple[OfficerQuestion, bool]:
+    """Put ``text`` in the officers' queue; (question, False) if the same question is already waiting.
+
+    ``province`` is used when the user has no linked application (see `_submit`)."""
     text = clean_question(text, MAX_QUESTION_CHARS)
     waiting = session.scalars(
         select(OfficerQuestion).where(OfficerQuestion.line_user_id == user.id, OfficerQuestion.status == "pending",
@@ -101,15 +118,16 @@ def ask(session: Session, user: LineUser, text: str, lang: str, *, reason: str =
         return waiting, False
     question = OfficerQuestion(line_user_id=user.id, text=text, lang=lang, reason=reason, created_at=now or utcnow())
     session.add(question)
-    _submit(session, question, now or utcnow())
+    _submit(session, question, now or utcnow(), province)
     withdraw_offers(session, user)
     return question, True
 
 
-def _submit(session: Session, question: OfficerQuestion, now: datetime) -> None:
+def _submit(session: Session, question: OfficerQuestion, now: datetime, province: str | None) -> None:
+    """Queue ``question``: the linked application's province, else ``province`` if it has a สอจ. (not Bangkok)."""
     question.status = "pending"
     question.asked_at = now
-    question.province = province_of(session, question.line_user_id)
+    question.province = province_of(session, question.line_user_id) or known_province(province)
     session.flush()
 
 
@@ -128,18 +146,36 @@ def pending_questions(session: Session, province: str | None = None, limit: int 
 
     ``province=None`` lists every pending question (admins); a province lists that office's questions.
     """
-    query = select(OfficerQuestion).where(OfficerQuestion.status == "pending")
-    if province is not None:
-        query = query.where(OfficerQuestion.province == normalize_province(province))
+    query = _of_province(select(OfficerQuestion).where(OfficerQuestion.status == "pending"), province)
     return list(session.scalars(query.order_by(OfficerQuestion.asked_at, OfficerQuestion.id).limit(limit)))
 
 
 def pending_count(session: Session, province: str | None = None) -> int:
     """How many questions wait for an officer (``province`` as in `pending_questions`)."""
     query = select(func.count()).select_from(OfficerQuestion).where(OfficerQuestion.status == "pending")
-    if province is not None:
-        query = query.where(OfficerQuestion.province == normalize_province(province))
-    return session.execute(query).scalar_one()
+    return session.execute(_of_province(query, province)).scalar_one()
+
+
+def _of_province(query: Select, province: str | None) -> Select:
+    """``query`` limited to ``province``'s questions (None: every question)."""
+    return query if province is None else query.where(OfficerQuestion.province == normalize_province(province))
+
+
+def list_questions(session: Session, officer: Officer, status: str = "open", limit: int = 100,
+                   offset: int = 0) -> list[OfficerQuestion]:
+    """The questions ``officer`` handles with the API ``status`` (a key of `LISTED`), newest first."""
+    query = select(OfficerQuestion).where(OfficerQuestion.status.in_(LISTED[status]))
+    query = _of_province(query, scope_of(officer))
+    order = (OfficerQuestion.asked_at.desc(), OfficerQuestion.id.desc())
+    return list(session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+
+
+def question_json(question: OfficerQuestion) -> dict[str, Any]:
+    """What the API shows of a question: no LINE id, no name (the text is already masked)."""
+    asked = question.asked_at or question.created_at
+    return {"id": question.id, "text": question.text, "province": question.province,
+            "asked_at": asked.replace(tzinfo=UTC).isoformat(timespec="seconds"),
+            "status": API_STATUS.get(question.status, question.status)}
 
 
 def scope_of(officer: Officer) -> str | None:

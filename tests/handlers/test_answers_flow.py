@@ -1,5 +1,5 @@
-"""Answers through the webhook: greeting, help, FAQ (answer / choice / officer), talk to an officer,
-standard lookup by code and by category, thanks, cancel, and the English versions."""
+"""Answers through the webhook: greeting, help, FAQ (answer / choice / offer to pass it on; the hand-off
+itself is in test_handoff_flow.py), standard lookup by code and by category, thanks, cancel, and the English versions."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,7 +17,7 @@ from bot.models import OfficerQuestion, UnmatchedQuery
 from bot.nlp.categories import load_categories
 from bot.nlp.intent import INTENTS as CLASSIFIED_INTENTS
 from bot.office.questions import pending_questions
-from tests.helpers import flex_texts, say, tap
+from tests.helpers import flex_texts, say, send_to_officer, tap
 
 USER = "U" + "1" * 32
 OTHER = "U" + "2" * 32
@@ -183,7 +183,11 @@ def test_unknown_question_offers_an_officer_and_recording_needs_consent(db_app, 
         assert pending_questions(db.session) == []
         gap = db.session.scalars(select(UnmatchedQuery).where(UnmatchedQuery.kind == "faq")).one()
         assert gap.example == "ส่งสินค้าไปขายญี่ปุ่นได้ไหม" and gap.count == 1
-    sent = press(db_app, fake_line, send["data"])[0]["text"]
+    shown = press(db_app, fake_line, send["data"])[0]
+    assert '"ส่งสินค้าไปขายญี่ปุ่นได้ไหม"' in shown["text"]  # shown before anything is queued
+    with db_app.app_context():
+        assert pending_questions(db.session) == []
+    sent = send_to_officer(db_app, fake_line, USER, shown)[0]["text"]
     assert "ส่งสินค้าไปขายญี่ปุ่นได้ไหม" in sent and "LINE" in sent and "วันและเวลาราชการ" in sent
     with db_app.app_context():
         waiting = pending_questions(db.session)
@@ -191,7 +195,8 @@ def test_unknown_question_offers_an_officer_and_recording_needs_consent(db_app, 
             ("ส่งสินค้าไปขายญี่ปุ่นได้ไหม", "unanswered", USER)]
         assert waiting[0].asked_at is not None
     # tapping the same button again does not queue it twice
-    press(db_app, fake_line, send["data"])
+    assert press(db_app, fake_line, send["data"])[0]["text"].startswith(
+        phrase("officer_already_waiting", "th", question="").split("\n")[0])
     with db_app.app_context():
         assert len(pending_questions(db.session)) == 1
 
@@ -233,50 +238,6 @@ def test_ask_button_then_a_clear_other_request_is_routed_as_usual(app, fake_line
 
 def test_unknown_faq_id_is_handled(app, fake_line):
     assert press(app, fake_line, "action=faq&id=no_such_entry")[0]["text"] == phrase("faq_unknown_entry", "th")
-
-
-# ---- talk to an officer ------------------------------------------------------------------------------
-
-
-def test_officer_request_asks_for_the_question_then_records_it(db_app, fake_line):
-    assert chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่หน่อยค่ะ")[0]["text"] == phrase("officer_ask_question", "th")
-    assert chat(db_app, fake_line, "สวัสดีค่ะ")[0]["text"] == phrase("officer_need_question", "th")
-    assert chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่ได้ไหมครับ")[0]["text"] == phrase("officer_need_question", "th")
-    question = "ถ้าย้ายโรงงานไปอีกอำเภอ ต้องขอใบรับรองใหม่ไหมคะ"
-    sent = chat(db_app, fake_line, question)[0]["text"]
-    assert sent.startswith(phrase("officer_sent", "th", question=question).split("\n")[0])
-    assert f'"{question}"' in sent
-    with db_app.app_context():
-        waiting = pending_questions(db.session)
-        assert [(q.text, q.reason, q.lang, q.province) for q in waiting] == [(question, "request", "th", None)]
-    # asking the same again says it is already waiting, and stores nothing new
-    chat(db_app, fake_line, "ติดต่อเจ้าหน้าที่")
-    again = chat(db_app, fake_line, question)[0]["text"]
-    assert again.startswith(phrase("officer_already_waiting", "th", question=question).split("\n")[0])
-    assert len(questions_in_db(db_app)) == 1
-
-
-def test_officer_request_after_an_unanswered_question_sends_that_question(db_app, fake_line):
-    chat(db_app, fake_line, "ขายในเซเว่นได้ไหม")
-    sent = chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")[0]["text"]
-    assert '"ขายในเซเว่นได้ไหม"' in sent
-    with db_app.app_context():
-        assert [q.text for q in pending_questions(db.session)] == ["ขายในเซเว่นได้ไหม"]
-
-
-def test_officer_in_english(db_app, fake_line):
-    assert chat(db_app, fake_line, "I want to talk to an officer")[0]["text"] == phrase("officer_ask_question", "en")
-    sent = chat(db_app, fake_line, "Can I apply for two products at once?")[0]["text"]
-    assert sent.startswith("Your question has been sent to an officer")
-    with db_app.app_context():
-        assert pending_questions(db.session)[0].lang == "en"
-
-
-def test_huge_question_is_stored_clipped_and_confirmed(db_app, fake_line):
-    chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")
-    sent = chat(db_app, fake_line, "ก" * 4900)[0]["text"]
-    assert "…" in sent and len(sent) < 1000
-    assert len(questions_in_db(db_app)[0].text) == 2000
 
 
 # ---- standard lookup -------------------------------------------------------------------------------------
@@ -410,9 +371,10 @@ def test_bad_postbacks_fall_back_to_the_code_question(app, fake_line, data):
 def test_strange_characters_in_unanswered_and_officer_questions_are_stored(db_app, fake_line):
     odd = "\u200bขายใน\u0000เซเว่นได้ไหม 🙏🏽\ufeff ก\u0e49\u0e49"
     send = quick(chat(db_app, fake_line, odd)[0])[0]
-    assert press(db_app, fake_line, send["data"])[0]["text"].startswith(phrase("officer_sent", "th", question="")[:20])
+    sent = send_to_officer(db_app, fake_line, USER, press(db_app, fake_line, send["data"])[0])
+    assert sent[0]["text"].startswith(phrase("officer_sent", "th", question="")[:20])
     chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")
-    chat(db_app, fake_line, "ถาม\u0000อีกข้อ")
+    send_to_officer(db_app, fake_line, USER, chat(db_app, fake_line, "ถาม\u0000อีกข้อ")[0])
     with db_app.app_context():
         stored = [q.text for q in pending_questions(db.session)]
         assert len(stored) == 2 and all("\u0000" not in t for t in stored)
@@ -427,10 +389,14 @@ def test_forged_officer_postbacks_just_ask_for_the_question(db_app, fake_line, q
 
 def test_phone_and_id_numbers_are_never_stored_with_questions(db_app, fake_line):
     chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่")
-    sent = chat(db_app, fake_line, "โทรกลับที่ 081-234-5678 หรือเช็คบัตร 1-2345-67890-12-3 ได้ไหม")[0]["text"]
+    shown = chat(db_app, fake_line, "โทรกลับที่ 081-234-5678 หรือเช็คบัตร 1-2345-67890-12-3 ได้ไหม")[0]
+    assert "5678" not in shown["text"] and "[ปกปิด]" in shown["text"]  # the confirmation shows what is stored
+    sent = send_to_officer(db_app, fake_line, USER, shown)[0]["text"]
     assert "5678" not in sent and "[ปกปิด]" in sent
-    send = quick(chat(db_app, fake_line, "ติดต่อกลับเบอร์ 0812345678 นะคะ ร้านอยู่ข้างตลาด", OTHER)[0])[0]
-    press(db_app, fake_line, send["data"], OTHER)
+    chat(db_app, fake_line, "ขอคุยกับเจ้าหน้าที่", OTHER)
+    shown = chat(db_app, fake_line, "ติดต่อกลับเบอร์ 0812345678 นะคะ ร้านอยู่ข้างตลาด", OTHER)[0]
+    send_to_officer(db_app, fake_line, OTHER, shown)
     with db_app.app_context():
-        stored = [q.text for q in questions_in_db(db_app)] + list(db.session.scalars(select(UnmatchedQuery.example)))
-        assert stored and all("5678" not in t and "67890" not in t for t in stored)
+        asked = [q.text for q in questions_in_db(db_app)]
+        stored = asked + list(db.session.scalars(select(UnmatchedQuery.example)))
+        assert len(asked) == 2 and all("5678" not in t and "67890" not in t for t in stored)

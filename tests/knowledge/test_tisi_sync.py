@@ -480,7 +480,7 @@ SILK = Row("1690/2566", "ผ้าไหม", "SILK FABRIC", "http://tcps.tisi.g
 
 def test_before_a_sync_the_list_is_incomplete_and_the_question_can_go_to_an_officer(db_app, fake_line):
     from bot.models import OfficerQuestion
-    from tests.helpers import say, tap
+    from tests.helpers import say, send_to_officer, tap
 
     loaded(db_app)
     reply = say(db_app, fake_line, COVERAGE_USER, "ผมทำไส้อั่วขาย")[0]
@@ -490,7 +490,11 @@ def test_before_a_sync_the_list_is_incomplete_and_the_question_can_go_to_an_offi
     assert len(send) == 1
     with db_app.app_context():  # nothing is queued before the user says so
         assert db.session.scalars(select(OfficerQuestion).where(OfficerQuestion.status == "pending")).all() == []
-    confirm = tap(db_app, fake_line, COVERAGE_USER, send[0]["data"])[0]
+    shown = tap(db_app, fake_line, COVERAGE_USER, send[0]["data"])[0]
+    assert '"ผมทำไส้อั่วขาย"' in shown["text"]  # shown exactly, then sent only on "send this question"
+    with db_app.app_context():
+        assert db.session.scalars(select(OfficerQuestion).where(OfficerQuestion.status == "pending")).all() == []
+    confirm = send_to_officer(db_app, fake_line, COVERAGE_USER, shown)[0]
     assert "ไส้อั่ว" in confirm["text"]
     with db_app.app_context():
         queued = db.session.scalars(select(OfficerQuestion).where(OfficerQuestion.status == "pending")).all()

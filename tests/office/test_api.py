@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -126,3 +126,73 @@ def test_api_needs_no_csrf_but_console_posts_do(db_app, office):
     created = call(client, "POST", "/api/v1/applications", office["tokens"]["somchai"], dict(NEW, number="67/0060"))
     assert created.status_code == 201
     assert client.post("/console/login", data={"username": "somchai", "password": "x"}).status_code == 400
+
+
+# ---- GET /api/v1/questions ------------------------------------------------------------------------------------
+def _queue_questions(app, office) -> dict[str, int]:
+    """Questions of the เชียงใหม่ follower (linked), an unlinked user who chose ลำพูน, one without a province,
+    and an answered one; asked a minute apart, oldest first. Returns their ids by name."""
+    from bot.db import utcnow
+    from bot.models import LineUser, Officer
+    from bot.office.questions import answer_question, ask
+
+    with app.app_context():
+        follower = db.session.scalars(select(LineUser).where(
+            LineUser.line_user_id == office["followers"]["เชียงใหม่"])).one()
+        stranger = LineUser(line_user_id="U" + "7" * 32)
+        db.session.add(stranger)
+        db.session.flush()
+        start = utcnow() - timedelta(minutes=10)
+        asked = {}
+        for i, (name, user, text, province) in enumerate((
+                ("answered", follower, "ตอบแล้วค่ะ", None),
+                ("cm", follower, "ผลตรวจออกเมื่อไหร่คะ โทร 081-234-5678", "ลำพูน"),  # the link wins
+                ("lp", stranger, "ต่ออายุใบรับรองที่ไหนคะ", "จังหวัดลำพูน"),
+                ("central", stranger, "กรุงเทพยื่นที่ไหนคะ", "กรุงเทพมหานคร"))):
+            question, _ = ask(db.session, user, text, "th", now=start + timedelta(minutes=i), province=province)
+            asked[name] = question.id
+        admin = db.session.scalars(select(Officer).where(Officer.username == "admin")).one()
+        answer_question(db.session, db.session.get(type(question), asked["answered"]), admin, "ได้ค่ะ")
+        db.session.commit()
+    return asked
+
+
+def test_questions_queue_is_the_officers_province_newest_first(db_app, office):
+    asked = _queue_questions(db_app, office)
+    client, tokens = db_app.test_client(), office["tokens"]
+    mine = call(client, "GET", "/api/v1/questions?status=open", tokens["somchai"])
+    assert mine.status_code == 200
+    [item] = mine.json
+    assert set(item) == {"id", "text", "province", "asked_at", "status"}
+    assert (item["id"], item["province"], item["status"]) == (asked["cm"], "เชียงใหม่", "open")
+    assert "[ปกปิด]" in item["text"] and "5678" not in mine.get_data(as_text=True)
+    assert office["followers"]["เชียงใหม่"] not in mine.get_data(as_text=True)  # no LINE id
+    assert datetime.fromisoformat(item["asked_at"]).utcoffset() == timedelta(0)  # ISO 8601 with its zone
+    lamphun = call(client, "GET", "/api/v1/questions?status=open", tokens["somsri"]).json
+    assert [(q["id"], q["province"]) for q in lamphun] == [(asked["lp"], "ลำพูน")]  # not เชียงใหม่'s, not central
+    everything = call(client, "GET", "/api/v1/questions", tokens["admin"]).json  # status=open by default
+    assert [q["id"] for q in everything] == [asked["central"], asked["lp"], asked["cm"]]  # newest first
+    assert everything[0]["province"] is None  # Bangkok: no provincial office, the admins'
+
+
+def test_questions_by_status_and_pages(db_app, office):
+    asked = _queue_questions(db_app, office)
+    client, admin = db_app.test_client(), office["tokens"]["admin"]
+    answered = call(client, "GET", "/api/v1/questions?status=answered", admin).json
+    assert [(q["id"], q["status"]) for q in answered] == [(asked["answered"], "answered")]
+    assert call(client, "GET", "/api/v1/questions?status=closed", admin).json == []
+    assert len(call(client, "GET", "/api/v1/questions?status=all", admin).json) == 4
+    assert [q["id"] for q in call(client, "GET", "/api/v1/questions?status=all&limit=1&page=2", admin).json] \
+        == [asked["lp"]]
+    assert len(call(client, "GET", "/api/v1/questions?status=all&limit=99999", admin).json) == 4
+
+
+def test_questions_401_and_400(db_app, office):
+    client = db_app.test_client()
+    for token in (None, "nope", office["tokens"]["somchai"] + "x"):
+        response = call(client, "GET", "/api/v1/questions?status=open", token)
+        assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"
+    for query in ("status=pending", "status=OPEN", "status=", "limit=many", "page=x"):
+        response = call(client, "GET", f"/api/v1/questions?{query}", office["tokens"]["somchai"])
+        assert response.status_code == 400, query
+        assert response.json["error"]["code"] in ("unknown_status", "bad_page")

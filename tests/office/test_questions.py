@@ -72,6 +72,18 @@ def test_queue_is_per_province_and_officers_answer_only_their_own(db_app):
         assert info.value.code == "empty"
 
 
+def test_the_province_the_user_gave_is_kept_unless_an_application_is_linked(db_app):
+    with db_app.app_context():
+        anonymous, linked = _user(USER), _linked_user(LINKED, "เชียงใหม่")
+        named, _ = ask(db.session, anonymous, "ขอเบอร์ สอจ. หน่อยค่ะ", "th", province="จ.ขอนแก่น")
+        bangkok, _ = ask(db.session, anonymous, "กรุงเทพยื่นที่ไหน", "th", province="กรุงเทพมหานคร")
+        own, _ = ask(db.session, linked, "ผลตรวจออกเมื่อไหร่คะ", "th", province="ลำพูน")
+        offered = offer(db.session, anonymous, "ขายในเซเว่นได้ไหม", "th")
+        assert accept_offer(db.session, anonymous, offered.id, province="ตาก") is offered
+        assert [named.province, bangkok.province, own.province, offered.province] == [
+            "ขอนแก่น", None, "เชียงใหม่", "ตาก"]  # Bangkok has no สอจ.: the admins'
+
+
 def test_answer_is_pushed_to_the_user_by_line_once(db_app, fake_line):
     with db_app.app_context():
         user = _linked_user(LINKED, "เชียงใหม่")

@@ -15,7 +15,7 @@ from bot.knowledge.replies import phrase
 from bot.models import LineUser, Officer, OfficerQuestion, OutboundMessage
 from bot.office.officers import create_officer
 from bot.office.questions import MAX_ANSWER_CHARS, answer_question, ask, offer
-from tests.helpers import drain, say
+from tests.helpers import drain, say, send_to_officer
 from tests.office.fixtures import PASSWORD, csrf_from, login
 from tests.office.test_console import page
 from tests.office.test_console_browser import live_console, wait_for
@@ -57,7 +57,8 @@ def _queue(html: str) -> str:
 def test_question_from_line_is_answered_in_the_console_and_pushed_once(db_app, office, fake_line):
     follower = office["followers"]["เชียงใหม่"]
     say(db_app, fake_line, follower, "ขอคุยกับเจ้าหน้าที่ค่ะ")
-    say(db_app, fake_line, follower, "ผลตรวจของกลุ่มเราออกเมื่อไหร่คะ ติดต่อกลับ 081-234-5678 ได้ค่ะ")
+    shown = say(db_app, fake_line, follower, "ผลตรวจของกลุ่มเราออกเมื่อไหร่คะ ติดต่อกลับ 081-234-5678 ได้ค่ะ")[0]
+    send_to_officer(db_app, fake_line, follower, shown)  # confirmed: linked, so no province question
     with db_app.app_context():
         [question] = db.session.scalars(select(OfficerQuestion)).all()
         question_id, asked = question.id, question.text

@@ -1,7 +1,7 @@
 """JSON API for officers' systems under /api/v1 (bearer tokens from `flask officers create-token`).
 
 Same rules and province scope as the console. Errors are JSON ``{"error": {"code", "message"}}``
-(plus ``fields`` for 422): 400 malformed JSON, 401 no or bad token, 403 another province,
+(plus ``fields`` for 422): 400 malformed JSON or an unknown ``status`` of the questions, 401 no or bad token, 403 another province,
 404 unknown application, 409 duplicate number or a stage move that is not allowed, 422 invalid fields.
 """
 from __future__ import annotations
@@ -15,12 +15,14 @@ from bot.cases.applications import ApplicationError, stage_book
 from bot.db import db
 from bot.office.casework import InvalidFields, add_application, application_json, move_stage, search_applications
 from bot.office.officers import application_for, officer_for_token
+from bot.office.questions import LISTED, list_questions, question_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 STATUS = {"invalid": 422, "unknown_stage": 422, "duplicate": 409, "not_allowed": 409, "not_found": 404,
           "forbidden": 403}
 MAX_PAGE = 200
+QUESTIONS_PAGE, MAX_QUESTIONS_PAGE = 100, 500
 MAX_BODY = 64 * 1024
 
 
@@ -121,3 +123,19 @@ def index() -> Response:
         sort=args.get("sort", "updated"), descending=args.get("order", "desc") != "asc", page=page, per_page=limit)
     return jsonify(items=[application_json(db.session(), a) for a, _ in listing.items], total=listing.total,
                    page=listing.page, pages=listing.pages)
+
+
+@bp.get("/questions")
+def questions() -> Response:
+    """The officers' queue (``status=open``, default) or ``answered`` / ``closed`` / ``all``: a JSON list,
+    newest first, of the questions this officer handles (``limit`` ≤ 500, default 100; ``page`` from 1)."""
+    status = request.args.get("status", "open")
+    if status not in LISTED:
+        return error(400, "unknown_status", f"status ต้องเป็น {', '.join(LISTED)} / status must be one of these")
+    try:
+        limit = min(MAX_QUESTIONS_PAGE, max(1, int(request.args.get("limit", QUESTIONS_PAGE))))
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return error(400, "bad_page", "limit และ page ต้องเป็นตัวเลข / limit and page must be whole numbers")
+    found = list_questions(db.session(), g.officer, status, limit=limit, offset=(page - 1) * limit)
+    return jsonify([question_json(q) for q in found])
