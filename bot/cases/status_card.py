@@ -173,8 +173,13 @@ def _frame(application: Application, timeline: Timeline, lang: str, body: list[d
     }
 
 
-def bubble(application: Application, lang: str = "th", today: date | None = None) -> dict[str, Any]:
-    """The full status bubble of one application."""
+LATEST = "latest"  # `bubble`'s default note: the newest public note of the application's history
+
+
+def bubble(application: Application, lang: str = "th", today: date | None = None,
+           note: ApplicationEvent | None | str = LATEST) -> dict[str, Any]:
+    """The full status bubble of one application; ``note``: the history entry whose public note the card
+    shows (a stage-change push passes its own event, or None), by default the latest public one."""
     timeline = _timeline(application, today)
     color = COLOR[_mood(timeline)]
     office = phrase("status_card_office_name", lang, province=application.province)
@@ -203,8 +208,9 @@ def bubble(application: Application, lang: str = "th", today: date | None = None
         body.append({"type": "box", "layout": "vertical", "spacing": "xs", "contents": [
             _text(phrase("status_card_todo_title", lang), weight="bold", color=color),
             _text(todo or phrase("status_card_nothing_to_do", lang))]})
-    note = latest_public_note(application)
-    if note is not None:
+    if not isinstance(note, ApplicationEvent):
+        note = latest_public_note(application) if note == LATEST else None
+    if note is not None and note.note_public and note.note.strip():
         body.append({"type": "box", "layout": "vertical", "spacing": "xs", "contents": [
             _text(phrase("status_card_note", lang, date=format_date(note.entered_on, lang)), weight="bold",
                   color=GREY),
@@ -250,11 +256,12 @@ def _size(container: dict[str, Any]) -> int:
 
 
 def card_message(applications: list[Application], lang: str = "th", today: date | None = None,
-                 quick_replies: list[m.Action] | None = None) -> m.Message:
-    """One Flex message: the full bubble for one application, a carousel of summaries for several
-    (at most 12, and never over LINE's 50 KB carousel limit)."""
+                 quick_replies: list[m.Action] | None = None,
+                 note: ApplicationEvent | None | str = LATEST) -> m.Message:
+    """One Flex message: the full bubble for one application (``note`` as in `bubble`), a carousel of
+    summaries for several (at most 12, and never over LINE's 50 KB carousel limit)."""
     if len(applications) == 1:
-        return m.flex(alt_text(applications[0], lang), bubble(applications[0], lang, today), quick_replies)
+        return m.flex(alt_text(applications[0], lang), bubble(applications[0], lang, today, note), quick_replies)
     bubbles: list[dict[str, Any]] = []
     for application in applications[:MAX_BUBBLES]:
         candidate = summary_bubble(application, lang, today)
@@ -268,8 +275,10 @@ def card_message(applications: list[Application], lang: str = "th", today: date 
 
 
 def stage_change_messages(application: Application, event: ApplicationEvent, lang: str) -> list[m.Message]:
-    """The push for a stage change: a line saying what changed (with a public note), then the card.
+    """The push for a stage change: a line saying what changed (with its public note), then the card.
 
+    Only the note written for this change is shown, in the line and on the card: an older note (of an
+    earlier change) would read as news, so the pushed card shows none when this change has no public note.
     Installed by `create_app` with ``bot.cases.applications.init_app``.
     """
     book = stage_book()
@@ -279,6 +288,7 @@ def stage_change_messages(application: Application, event: ApplicationEvent, lan
         line = phrase("status_push_changed", lang, before=_label(book[event.from_stage], lang), **values)
     else:
         line = phrase("status_push_new", lang, **values)
-    if event.note_public and event.note.strip():
-        line += "\n" + phrase("status_push_note", lang, note=m.clip(event.note.strip(), NOTE_CHARS))
-    return [m.text(line), card_message([application], lang)]
+    own = event if event.note_public and event.note.strip() else None
+    if own is not None:
+        line += "\n" + phrase("status_push_note", lang, note=m.clip(own.note.strip(), NOTE_CHARS))
+    return [m.text(line), card_message([application], lang, note=own)]

@@ -1,5 +1,7 @@
 """Which มผช. fits my product: the matcher's answer as cards, next steps, and honest "not covered".
 
+After a pick (and with a confident single match) the next-steps card of bot/handlers/next_steps.py.
+
 Entry points: a typed product question (intent ``product_standard``), any text while the user is in
 the ``product`` flow (entered by the menu button ``action=find_standard`` or after the cards), and
 the postbacks ``action=pick_standard&n=<number>`` and ``action=none_fits``.
@@ -13,14 +15,13 @@ limits (12 bubbles, 50 KB).
 from __future__ import annotations
 
 from bot.config import tisi_standard_list_url
-from bot.handlers import office_contact, officer
+from bot.handlers import next_steps, office_contact, officer
 from bot.handlers.standard_card import display_code, display_name, list_checked_on, long_date, standard_bubble
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
 from bot.line import messages as m
 from bot.metrics import MATCHER_VERDICTS
-from bot.nlp.faq import FaqDocument
 from bot.nlp.normalize import clean_text
 from bot.nlp.records import (
     CHOOSE,
@@ -40,9 +41,6 @@ MAX_CARDS = 6
 MAX_PRODUCT_CHARS = 60
 # Below this a "choose" answer is counted as low confidence for officers.
 LOW_CONFIDENCE_BELOW = 0.8
-# The FAQ entries quoted as next steps, with their headings (facts stay in knowledge/faq.yaml).
-NEXT_STEPS = (("where_to_apply", "product_next_steps_where"), ("documents", "product_next_steps_documents"),
-              ("forms", "product_next_steps_forms"), ("duration", "product_next_steps_time"))
 # Where to go instead, by the kind of a non-community product (knowledge/not_community_products.csv).
 WHERE_INSTEAD = {
     "medicine": "product_where_fda", "drug": "product_where_fda", "medical_device": "product_where_fda",
@@ -81,16 +79,13 @@ def on_flow_text(turn: Turn) -> Reply:
 
 
 def pick(turn: Turn) -> list[m.Message]:
-    """``action=pick_standard&n=<number>``: the next steps for that standard."""
+    """``action=pick_standard&n=<number>``: the next-steps card of that standard (bot/handlers/next_steps.py)."""
     record = _current(turn.postback.get("n", ""))
     if record is None:
         turn.enter(FLOW, "ask")
         return [m.text(phrase("product_unknown_standard", turn.lang))]
     turn.leave()
-    body = "\n\n".join([phrase("product_next_steps_intro", turn.lang, code=display_code(record.code, turn.lang),
-                                   name=display_name(record, turn.lang)),
-                        *_next_steps(get_brain().faq, turn.lang), phrase("product_next_steps_outro", turn.lang)])
-    return [m.text(body, [*_after_pick_actions(turn.lang), office_contact.button_for(turn)])]
+    return [next_steps.card(turn, record, [*_after_pick_actions(turn.lang), office_contact.button_for(turn)])]
 
 
 def none_fits(turn: Turn) -> list[m.Message]:
@@ -154,14 +149,20 @@ def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: lis
     alt = phrase("product_alt", lang, codes=", ".join(f"{display_code(rec.code, lang)} {display_name(rec, lang)}"
                                                       for _, rec in cards))
     messages: list[m.Message] = [m.text(intro), m.flex(alt, m.carousel(bubbles))]
+    confident = not several and covered[0].verdict == MATCH and len(cards) == 1
+    if confident:  # one confident standard: its next steps at once (no need to tap "choose this")
+        messages.append(next_steps.card(turn, cards[0][1]))
     messages.extend(_uncovered_notes(turn, text, known, lang))
     turn.enter(FLOW, "choose", {"query": text[:500], "numbers": [rec.number for _, rec in cards]})
-    quick = [m.postback(phrase("product_quick_pick", lang, name=display_name(rec, lang)),
-                        f"action=pick_standard&n={rec.number}",
-                        phrase("product_pick_display", lang, code=display_code(rec.code, lang),
-                               name=display_name(rec, lang))) for _, rec in cards]
+    quick = [] if confident else [
+        m.postback(phrase("product_quick_pick", lang, name=display_name(rec, lang)),
+                   f"action=pick_standard&n={rec.number}",
+                   phrase("product_pick_display", lang, code=display_code(rec.code, lang),
+                          name=display_name(rec, lang))) for _, rec in cards]
     quick.append(m.postback(phrase("product_quick_none_fits", lang), "action=none_fits",
                             phrase("product_none_fits_display", lang)))
+    if confident:
+        quick += [*_after_pick_actions(lang)[:2], office_contact.button_for(turn)]
     messages[-1] = m.with_quick_replies(messages[-1], quick)
     return messages
 
@@ -242,23 +243,6 @@ def _current(raw: str) -> StandardRecord | None:
 
 def _record(number: int) -> StandardRecord | None:
     return get_brain().matcher.current.get(number)
-
-
-def _next_steps(faq: FaqDocument, lang: str) -> list[str]:
-    """The FAQ answers about applying, with a mark on unconfirmed ones and the FAQ's note once."""
-    entries = {e.id: e for e in faq.entries}
-    sections, hedged = [], False
-    for entry_id, heading in NEXT_STEPS:
-        entry = entries.get(entry_id)
-        if entry is None:
-            continue
-        mark = phrase("product_unverified_mark", lang) if entry.unverified else ""
-        hedged = hedged or entry.unverified
-        answer = entry.answer_en if lang == "en" else entry.answer_th
-        sections.append(f"{phrase(heading, lang)}{mark}\n{answer}")
-    if hedged:
-        sections.append(faq.unverified_note_en if lang == "en" else faq.unverified_note_th)
-    return sections
 
 
 def _after_pick_actions(lang: str) -> list[m.Action]:

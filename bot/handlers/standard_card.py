@@ -1,7 +1,8 @@
 """The card of one standard, the same wherever a standard is shown: a product answer, a look-up by code.
 
-Code and name, the English title for English readers, category, what it covers (scope keywords, else
-example kinds from the aliases file), every edition we know, and links to its PDF (from TISI's list), its
+Code and name, the English title for English readers, category, what it covers (the kinds of product:
+scope keywords that the aliases file lists as kinds, else example kinds from that file), what else its
+scope mentions (raw materials, ingredients: never labelled as "covers"), every edition we know, and links to its PDF (from TISI's list), its
 source and TISI's list.
 A card in a product answer also says which product it is for and has a "choose this" button.
 """
@@ -73,7 +74,12 @@ def standard_bubble(record: StandardRecord, lang: str, *, for_product: str | Non
     if not record.name_en and display_name(record, lang) != record.name:  # our English name: the official one too
         body.append(flex.row(phrase("lookup_label_name_th", lang), record.name))
     body.append(flex.row(phrase("lookup_label_category", lang), category_label(record.category, lang)))
-    body.append(flex.row(phrase("lookup_label_covers", lang), covers(record, lang, MAX_COVERS_CHARS if pick else None)))
+    limit = MAX_COVERS_CHARS if pick else None
+    body.append(flex.row(phrase("lookup_label_covers", lang), covers(record, lang, limit)))
+    mentioned = scope_words(record)[1]
+    if mentioned:
+        listed = ", ".join(mentioned)
+        body.append(flex.row(phrase("lookup_label_mentions", lang), m.clip(listed, limit) if limit else listed))
     body += _edition_lines(record, lang)
     note = (phrase("lookup_list_note", lang, date=long_date(listed_on, lang)) if listed_on
             else phrase("lookup_partial_note", lang))
@@ -84,14 +90,26 @@ def standard_bubble(record: StandardRecord, lang: str, *, for_product: str | Non
     return flex.bubble(body, header=header, footer=_buttons(record, lang, pick), size="kilo" if pick else None)
 
 
+def _kinds(number: int) -> list[str]:
+    """Kinds of product standard ``number`` covers, from the aliases file (sources scope, subtype)."""
+    return [a.alias for a in get_brain().bundle.aliases if a.number == number and a.source in EXAMPLE_ALIAS_SOURCES]
+
+
+def scope_words(record: StandardRecord) -> tuple[list[str], list[str]]:
+    """The scope keywords split in two: kinds of product the standard covers (those the aliases file lists
+    as kinds of it) and the other words of its scope (raw materials, ingredients: "หนังหมู" for หมูยอ)."""
+    kinds = set(_kinds(record.number))
+    return [k for k in record.keywords if k in kinds], [k for k in record.keywords if k not in kinds]
+
+
 def covers(record: StandardRecord, lang: str, limit: int | None = None) -> str:
-    """What the standard covers: its scope keywords, else example kinds from the aliases file (clipped to
-    ``limit`` in a carousel, where six cards must fit)."""
-    if record.keywords:
-        listed = ", ".join(record.keywords)
+    """What the standard covers: the kinds among its scope keywords, else example kinds from the aliases
+    file (clipped to ``limit`` in a carousel, where six cards must fit). Ingredients are not kinds."""
+    kinds = scope_words(record)[0]
+    if kinds:
+        listed = ", ".join(kinds)
         return m.clip(listed, limit) if limit else listed
-    examples = [a.alias for a in get_brain().bundle.aliases
-                if a.number == record.number and a.source in EXAMPLE_ALIAS_SOURCES]
+    examples = _kinds(record.number)
     if examples:
         return phrase("product_card_examples", lang, examples=m.clip(", ".join(examples[:6]), MAX_COVERS_CHARS))
     return phrase("lookup_covers_unknown", lang)

@@ -16,6 +16,14 @@ sentence. Things that look similar and are rejected:
 
 The year must lie in :data:`YEAR_MIN`..:data:`YEAR_MAX` (two-digit BE years,
 2555–2599). This also rules out day/month pairs, since a day is at most 31.
+
+Some offices print the number run together: ``690012`` (``YYNNNN``) or
+``25690012`` (``25YYNNNN``). Those are read as ``69/0012`` only where that is
+unambiguous: exactly 6 or 8 digits (a Thai phone number has 9–10, a last-four
+answer 4), the year in range, a running number other than 0000, and the digits
+either typed alone (polite words and punctuation aside: ``690012 ค่ะ``) or right
+after a keyword (``คำขอ 690012 ถึงไหนแล้ว``). Five or seven digits (``69012``) could be
+split two ways and are never read as an application number.
 """
 from __future__ import annotations
 
@@ -60,6 +68,11 @@ _PHONE = re.compile(r"(?<!\d)(?:\+?66|0)(?:[ \t\-.]?\d){8,9}(?!\d)")
 _JOINED = re.compile(r"\d+(?:[ \t]*[/\-.][ \t]*\d+)+")
 _FOUR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _OFFICER_FORM = re.compile(r"(\d{2}|25\d{2})[ \t]*([/\- ])[ \t]*(\d{1,4})")
+# Run-together forms printed by some offices: YYNNNN and 25YYNNNN.
+_COMPACT = re.compile(r"(?:25)?(\d{2})(\d{4})")
+# What may surround a run-together number typed alone: spaces, punctuation, polite words.
+_ALONE = re.compile(r"^[\s.,!?:;()\"'‘’“”]*(?:(?:นะ)?(?:ค่ะ|คะ|ครับ|คับ|จ้า|จ้ะ|ka|krub|krap)[\s.,!?]*)?$")
+_KEYWORD_BEFORE = re.compile(r"(?:เลขที่|คำขอ|เลขคำขอ|หมายเลข|no\.?|#|application)[\s.:#]*$")
 
 
 def _prepare(text: str) -> str:
@@ -78,8 +91,21 @@ def _canonical(year: str, number: str) -> str | None:
     return f"{year}/{int(number):04d}"
 
 
+def _compact(chain: str, before: str, after: str) -> str | None:
+    """``690012`` / ``25690012`` typed alone or after a keyword (see the module's rules)."""
+    match = _COMPACT.fullmatch(chain)
+    if match is None or len(chain) not in (6, 8):
+        return None
+    alone = _ALONE.match(before) and _ALONE.match(after)
+    if not (alone or _KEYWORD_BEFORE.search(before[-24:]) and not _NOT_AFTER.match(after)):
+        return None
+    return _canonical(*match.groups())
+
+
 def _candidate(chain: str, before: str, after: str) -> str | None:
     groups = _GROUP.findall(chain)
+    if len(groups) == 1:
+        return _compact(chain, before, after)
     if len(groups) != 2:
         return None
     if len(groups[0]) == 4 and groups[1].startswith("25") and len(groups[1]) == 4:
@@ -105,8 +131,9 @@ class ApplicationMention:
 
     @property
     def running(self) -> str:
-        """The running number's digits as written ("12" in "67-12")."""
-        return _GROUP.findall(self.written)[-1]
+        """The running number's digits as written ("12" in "67-12", "0012" in "690012")."""
+        groups = _GROUP.findall(self.written)
+        return groups[-1] if len(groups) > 1 else groups[0][-4:]
 
 
 def find_application_mentions(text: str) -> list[ApplicationMention]:
@@ -145,9 +172,14 @@ def extract_application_number(text: str) -> str | None:
 
 
 def canonical_application_number(raw: str) -> str | None:
-    """Canonical ``YY/NNNN`` for a number typed by an officer (whole string), else None."""
-    match = _OFFICER_FORM.fullmatch(_prepare(raw))
-    return _canonical(match.group(1), match.group(3)) if match else None
+    """Canonical ``YY/NNNN`` for a number typed by an officer (whole string, also run together:
+    ``670012``, ``25670012``), else None."""
+    prepared = _prepare(raw).strip()
+    match = _OFFICER_FORM.fullmatch(prepared)
+    if match:
+        return _canonical(match.group(1), match.group(3))
+    compact = _COMPACT.fullmatch(prepared)
+    return _canonical(*compact.groups()) if compact and len(prepared) in (6, 8) else None
 
 
 def extract_last4(text: str) -> str | None:

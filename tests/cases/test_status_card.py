@@ -165,6 +165,38 @@ def test_stage_change_pushes_the_same_card(db_app, fake_line):
     assert quick_data(shown) and "quickReply" not in th_messages[1]
 
 
+def _push_after(app, fake, user, stage, note="", note_public=False):
+    """Change the stage of 67/0012 and return the messages pushed to ``user``."""
+    before = len(fake.messages_for(user))
+    with app.app_context():
+        change_stage(db.session, find_application(db.session, "67/0012"), stage, note=note, note_public=note_public)
+        db.session.commit()
+    drain(app)
+    deliveries = fake.messages_for(user)[before:]
+    assert len(deliveries) == 1 and deliveries[0].via == "push"
+    validate_messages(deliveries[0].messages)
+    return deliveries[0].messages
+
+
+def test_a_stage_change_push_shows_only_the_note_written_for_that_change(db_app, fake_line):
+    old = "ขาดสำเนาทะเบียนบ้านของสมาชิกกลุ่ม"
+    new_application(db_app, stages=(("doc_check", 1), ("docs_incomplete", 2)), note=old, note_public=True)
+    user = new_user()
+    link_user(db_app, user, "67/0012")
+    assert old in card_text(say(db_app, fake_line, user, "เช็คสถานะ")[0])  # the chat card shows the latest note
+    # A change without a note: neither the line nor the card repeats the older note as if it were news.
+    quiet = _push_after(db_app, fake_line, user, "doc_check")
+    assert old not in quiet[0]["text"] and old not in card_text(quiet[1])
+    assert phrase("status_card_note", "th", date="").split("(")[0].strip() not in card_text(quiet[1])
+    # A private note is not shown either; a public one is shown, alone.
+    private = _push_after(db_app, fake_line, user, "site_visit_scheduled", note="โทรคุยแล้ว", note_public=False)
+    assert "โทรคุยแล้ว" not in json.dumps(private, ensure_ascii=False) and old not in card_text(private[1])
+    fresh = "ส่งตัวอย่างถึงห้องปฏิบัติการแล้ว"
+    noted = _push_after(db_app, fake_line, user, "site_inspection", note=fresh, note_public=True)
+    assert fresh in noted[0]["text"] and fresh in card_text(noted[1])
+    assert old not in json.dumps(noted, ensure_ascii=False)
+
+
 def test_carousel_is_cut_before_it_gets_too_big(db_app, fake_line, monkeypatch):
     from bot.cases import status_card
 

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
+from urllib.parse import quote_plus
 
 from sqlalchemy import select
 
 from bot.config import DEFAULT_TISI_STANDARD_LIST_URL
 from bot.db import db
+from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
 from bot.line.gateway import validate_messages
 from bot.line.messages import MAX_LABEL, MAX_QUICK_REPLIES, utf16_len
 from bot.models import ConversationState, LineUser, UnmatchedQuery
-from bot.nlp.faq import load_faq_document
 from tests.helpers import flex_texts as bubble_texts
 from tests.helpers import say, tap
 
@@ -35,7 +37,8 @@ def checked(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             assert len(item["action"].get("data", "")) <= 300
         if message["type"] == "flex":
             assert message["altText"].strip()
-            bubbles = message["contents"]["contents"]
+            contents = message["contents"]
+            bubbles = contents["contents"] if contents["type"] == "carousel" else [contents]
             assert 1 <= len(bubbles) <= 12
             assert len(json.dumps(message["contents"], ensure_ascii=False).encode()) < 50_000
             for bubble in bubbles:
@@ -44,9 +47,18 @@ def checked(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def carousel(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    flexes = [m for m in messages if m["type"] == "flex"]
+    flexes = [m for m in messages if m["type"] == "flex" and m["contents"]["type"] == "carousel"]
     assert len(flexes) == 1, messages
     return flexes[0]["contents"]["contents"]
+
+
+def next_steps_card(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The one next-steps bubble among ``messages``."""
+    found = [m for m in messages if m["type"] == "flex" and m["contents"]["type"] == "bubble"
+             and bubble_texts(m["contents"])[0] == phrase("next_steps_header", "en" if m["altText"].startswith(
+                 "Next") else "th")]
+    assert len(found) == 1, messages
+    return found[0]
 
 
 def bubble_codes(messages: list[dict[str, Any]]) -> list[str]:
@@ -100,12 +112,28 @@ def test_chili_paste_question_from_the_issue_offers_both_chili_paste_standards(d
     assert "ค่ะ" not in rows[0].normalized and "มผช" not in rows[0].normalized
 
 
-def test_confident_match_shows_one_card_and_is_not_counted(app, fake_line):
+def test_confident_match_shows_one_card_and_its_next_steps_and_is_not_counted(app, fake_line):
     messages = checked(say(app, fake_line, USER, "ทำหมูยอขาย ต้องขอ มผช ไหนครับ"))
     assert bubble_codes(messages) == ["มผช. 102/2546"]
     assert messages[0]["text"] == phrase("product_intro_match")
-    assert quick_data(messages[-1]) == ["action=pick_standard&n=102", "action=none_fits"]
+    steps = next_steps_card(messages)
+    assert messages[-1] is steps and "มผช. 102/2546 หมูยอ" in bubble_texts(steps["contents"])
+    assert quick_data(messages[-1]) == ["action=none_fits", "action=track_status", "action=ask_question",
+                                        "action=office"]
     assert unmatched_rows(app) == []
+
+
+def test_a_card_says_what_the_standard_covers_apart_from_what_its_scope_mentions(app, fake_line):
+    """หมูยอ's scope names หนังหมู, เห็ดหอม…: ingredients, never shown as what the standard covers."""
+    texts = bubble_texts(carousel(checked(say(app, fake_line, USER, "ทำหมูยอขายค่ะ")))[0])
+    covers = texts[texts.index(phrase("lookup_label_covers")) + 1]
+    mentions = texts[texts.index(phrase("lookup_label_mentions")) + 1]
+    assert "หนังหมู" not in covers and "หนังหมู" in mentions and "เห็ดหอม" in mentions
+    chili = bubble_texts(carousel(checked(say(app, fake_line, USER, "ทำน้ำพริกผัดขายค่ะ")))[0])
+    covers = chili[chili.index(phrase("lookup_label_covers")) + 1]
+    mentions = chili[chili.index(phrase("lookup_label_mentions")) + 1]
+    assert "น้ำพริกมะขาม" in covers and "กุ้งแห้ง" not in covers  # a kind of น้ำพริกผัด vs an ingredient
+    assert "กุ้งแห้ง" in mentions and "น้ำพริกมะขาม" not in mentions
 
 
 def test_thai_digits_typos_and_repeated_letters(app, fake_line):
@@ -159,20 +187,47 @@ def test_product_and_uncovered_product_in_one_message(db_app, fake_line):
 
 
 # ---------------------------------------------------------------- picking and none fits
-def test_pick_shows_next_steps_from_the_faq_with_its_hedges(db_app, fake_line):
+def test_pick_shows_a_short_next_steps_card_with_one_footnote(db_app, fake_line):
     checked(say(db_app, fake_line, USER, "ทำน้ำพริกตาแดงขาย ต้องขอ มผช. อะไรคะ"))
     messages = checked(tap(db_app, fake_line, USER, "action=pick_standard&n=129"))
     assert len(messages) == 1
-    body = messages[0]["text"]
-    faq = {e.id: e for e in load_faq_document().entries}
-    assert body.startswith("คุณเลือก มผช. 129/2546 น้ำพริกแกง")
-    for entry_id in ("where_to_apply", "documents", "forms", "duration"):
-        assert faq[entry_id].answer_th in body
-    assert "จังหวัดที่ผลิตสินค้า" in body  # apply in the province where it is made
-    assert load_faq_document().unverified_note_th in body  # documents/forms/time are unconfirmed
-    assert body.count(phrase("product_unverified_mark").strip()) == 3  # documents, forms, duration
+    card = next_steps_card(messages)
+    texts = bubble_texts(card["contents"])
+    assert "มผช. 129/2546 น้ำพริกแกง" in texts
+    assert phrase("next_steps_where_unknown") in texts  # no linked application: the province is not known
+    assert "• สำเนาบัตรประชาชน" in texts and any("อย." in t for t in texts)  # food: the FDA number too
+    assert len(texts) <= 16  # fits a phone screen (the old text reply had about 25 lines)
+    shown = " ".join(texts)
+    assert shown.count("ยังไม่ได้รับการยืนยัน") == 1 and "(ยังไม่ได้รับการยืนยัน)" not in shown  # one footnote
+    footer = [c["action"] for c in card["contents"]["footer"]["contents"]]
+    assert footer[0]["data"] == "action=office"
+    assert [a["data"] for a in footer if a.get("data", "").startswith("action=faq")] == [
+        "action=faq&id=documents", "action=faq&id=fee", "action=faq&id=duration"]
     assert quick_data(messages[0])[:2] == ["action=track_status", "action=ask_question"]
     assert flow_of(db_app, USER) is None
+    # The detail buttons open the FAQ answers, each flagged once too.
+    detail = checked(tap(db_app, fake_line, USER, "action=faq&id=documents"))[0]["text"]
+    assert "สำเนาบัตรประชาชน" in detail and detail.count("ยังไม่ได้รับการยืนยัน") == 1
+
+
+def test_next_steps_name_the_office_of_a_linked_producer_and_link_the_pdf(db_app, fake_line, monkeypatch):
+    from tests.status_helpers import link_user, new_application, new_user
+
+    new_application(db_app, province="ขอนแก่น")
+    user = new_user()
+    link_user(db_app, user, "67/0012")
+    current = get_brain().matcher.current
+    with_pdf = replace(current[2], pdf_url="https://tcps.tisi.go.th/pub/tcps2_67.pdf")  # as TISI's list gives it
+    monkeypatch.setitem(current, 2, with_pdf)
+    card = next_steps_card(checked(tap(db_app, fake_line, user, f"action=pick_standard&n={with_pdf.number}")))
+    texts = bubble_texts(card["contents"])
+    assert "สำนักงานอุตสาหกรรมจังหวัดขอนแก่น" in texts and phrase("next_steps_where_unknown") not in texts
+    footer = [c["action"] for c in card["contents"]["footer"]["contents"]]
+    assert footer[0]["data"] == "action=office&p=" + quote_plus("ขอนแก่น")
+    assert {"type": "uri", "label": phrase("next_steps_button_pdf"), "uri": with_pdf.pdf_url} in footer
+    without = next(r for r in get_brain().matcher.current.values() if not r.pdf_url)
+    plain = next_steps_card(checked(tap(db_app, fake_line, user, f"action=pick_standard&n={without.number}")))
+    assert not any(a["type"] == "uri" for a in (c["action"] for c in plain["contents"]["footer"]["contents"]))
 
 
 def test_pick_with_a_bad_or_unknown_number_is_polite(app, fake_line):
@@ -300,6 +355,9 @@ def test_english_readers_see_english_titles_in_lists_and_alt_texts(app, fake_lin
     card = next(msg for msg in answer if msg["type"] == "flex")
     assert "TCPS 2/2567 Fruit Wine" in card["altText"] and "ไวน์" not in card["altText"]
     picked = checked(tap(app, fake_line, "U" + "9" * 32, "action=pick_standard&n=2"))
-    assert "Fruit Wine" in picked[0]["text"] and "ไวน์ผลไม้" not in picked[0]["text"]
+    steps = json.dumps(next_steps_card(picked), ensure_ascii=False)
+    assert "TCPS 2/2567 Fruit Wine" in steps and "ไวน์ผลไม้" not in steps
+    assert phrase("next_steps_where_unknown", "en") in steps and phrase("next_steps_footnote", "en",
+                                                                       topics=phrase("next_steps_topic_bring", "en")) in steps
     drinks = checked(tap(app, fake_line, "U" + "9" * 32, "action=category&key=drink"))
     assert "Grass Jelly Drink" in drinks[0]["altText"]

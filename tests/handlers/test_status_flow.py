@@ -101,6 +101,24 @@ def test_ask_number_then_answer_then_linked(db_app, fake_line, typed):
     assert reply[1]["type"] == "flex" and linked_numbers(db_app, user) == ["67/0012"]
 
 
+@pytest.mark.parametrize("typed", ["690012", "2569/12", "๖๙-๑๒", "69-0012", "25690012 ค่ะ"])
+def test_a_number_typed_alone_in_an_office_form_starts_the_check(db_app, fake_line, typed):
+    """No "เช็คสถานะ" first: the number alone, as the office printed it, is recognised and normalised."""
+    new_application(db_app, "69/0012")
+    user = new_user()
+    assert say(db_app, fake_line, user, typed)[0]["text"] == phrase("status_ask_answer", "th", number="69/0012")
+    reply = say(db_app, fake_line, user, ANSWER)
+    assert reply[1]["type"] == "flex" and linked_numbers(db_app, user) == ["69/0012"]
+
+
+def test_a_standard_code_or_a_phone_number_alone_is_not_an_application(db_app, fake_line):
+    user = new_user()
+    for typed in ("129/2555", "0812345678", "69012"):
+        reply = say(db_app, fake_line, user, typed)
+        assert phrase("status_ask_answer", "th", number="69/0012") not in str(reply)
+        assert _state(db_app, user) is None or _state(db_app, user).flow != "status"
+
+
 def test_menu_button_asks_for_the_number_and_text_without_a_number_is_asked_again(db_app, fake_line):
     new_application(db_app)
     user = new_user()

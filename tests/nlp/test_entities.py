@@ -33,6 +33,16 @@ THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
         ("คำขอ 67/0012 ยื่นวันที่ 24/11/2569", "67/0012"),
         ("67/0012 ครับ 67/12", "67/0012"),  # same number twice
         ("คำขอ 67/0012 ไม่ใช่ 67/0013", "67/0012"),  # keyword decides
+        # The forms offices print (#15 item 7).
+        ("2569/12", "69/0012"),
+        ("๖๙-๑๒", "69/0012"),
+        ("69-0012", "69/0012"),
+        ("690012", "69/0012"),  # run together: YYNNNN
+        ("๖๙๐๐๑๒", "69/0012"),
+        ("690012 ค่ะ", "69/0012"),
+        ("25690012", "69/0012"),  # run together with the four-digit year
+        ("คำขอ 690012 ถึงไหนแล้วคะ", "69/0012"),  # after a keyword, in a sentence
+        ("คำขอเลขที่ ๒๕๖๙๐๐๑๒ นะคะ", "69/0012"),
     ],
 )
 def test_finds_application_numbers(text: str, expected: str) -> None:
@@ -66,6 +76,18 @@ def test_finds_application_numbers(text: str, expected: str) -> None:
         "สวัสดีค่ะ",
         "",
         "67/0012 หรือ 67/0013",  # ambiguous
+        # Run-together digits only where unambiguous.
+        "69012",  # five digits: 69/012 or 6/9012
+        "6900120",  # seven digits
+        "690000",  # running number 0000
+        "240012",  # 24 is not a plausible year
+        "19690012",  # eight digits that do not start with 25
+        "081234567",  # nine digits: a phone number
+        "ราคา 690012 บาท",  # an amount
+        "ขายได้ 690012",  # a number in a sentence without a keyword
+        "เลขที่ 690012 บาท",
+        "6912",  # four digits are a phone ending, never an application
+        "มผช. 129/2555",  # a standard code
     ],
 )
 def test_rejects_look_alikes(text: str) -> None:
@@ -91,6 +113,10 @@ def test_find_all_for_a_follow_up_question() -> None:
         ("67/0", None),
         ("167/0012", None),
         ("1967/0012", None),
+        ("670012", "67/0012"),  # run together, as some offices print it
+        ("25670012", "67/0012"),
+        ("6700120", None),
+        ("19670012", None),
         ("คำขอ 67/0012", None),  # officer input must be the number alone
         ("", None),
     ],
@@ -113,6 +139,7 @@ def test_canonical_application_number(raw: str, expected: str | None) -> None:
         ("053-123-456", "3456"),  # landline: last four digits across groups
         ("5678 555", "5678"),  # laughter ignored
         ("คำขอ 67/0012 เบอร์ 5678", "5678"),  # the application number is not a phone ending
+        ("690012", None),  # an application number run together, not a phone ending
         ("0812345678 ลงท้าย 5678", "5678"),
         ("567", None),
         ("56789", None),
