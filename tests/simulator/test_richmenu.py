@@ -4,11 +4,15 @@ cards and a phone-wide page."""
 from __future__ import annotations
 
 import json
+import shutil
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+import werkzeug.serving
 from flask import Flask
 
 from app import create_app
@@ -187,3 +191,39 @@ def test_location_card_and_no_sideways_scrolling_on_a_phone(menu_ready, browser,
                                      document.getElementById('richmenu').scrollWidth]""")
     assert widths[0] <= widths[1] == 390 and widths[2] <= widths[3] and widths[4] <= 390, widths
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+
+
+def test_flask_serve_records_its_real_port_and_sets_the_menu_up(sqlite_template, tmp_path, monkeypatch):
+    """`flask serve` (what `make run` starts) on a port the system picks: its own fake API gets the menu."""
+    path = tmp_path / "serve.sqlite3"
+    shutil.copy(sqlite_template, path)
+    note = tmp_path / "simulator-url"
+    app = create_app(base_config(f"sqlite:///{path}", "", SIMULATOR=True, LINE_CHANNEL_SECRET=None,
+                                 LINE_CHANNEL_ACCESS_TOKEN=None, LINE_API_BASE_URL=None, PORT=0,
+                                 SIMULATOR_URL_FILE=str(note)))
+    servers: list = []
+    real_make_server = werkzeug.serving.make_server
+
+    def capture(*args, **kwargs):
+        servers.append(real_make_server(*args, **kwargs))
+        return servers[-1]
+
+    monkeypatch.setattr(werkzeug.serving, "make_server", capture)
+    result: dict = {}
+    thread = threading.Thread(target=lambda: result.setdefault(
+        "r", app.test_cli_runner().invoke(args=["serve"])), daemon=True)
+    thread.start()
+    fake: FakeLine = app.extensions["fake_line"]
+    deadline = time.monotonic() + 60
+    while not fake.default_rich_menu and time.monotonic() < deadline:
+        time.sleep(0.1)
+    port = servers[0].server_port
+    api = f"http://127.0.0.1:{port}/fake-line"
+    assert fake.default_rich_menu and port != 0
+    assert note.read_text().strip() == api and app.config["LINE_API_BASE_URL"] == api
+    assert get_json(f"http://127.0.0.1:{port}/simulator/api/richmenu")["menu"]["id"] == fake.default_rich_menu
+    servers[0].shutdown()
+    thread.join(timeout=20)
+    assert not thread.is_alive() and result["r"].exit_code == 0, result
+    assert f"open http://127.0.0.1:{port}/simulator" in result["r"].output
+    assert not note.exists()  # a stopped server leaves no note behind
