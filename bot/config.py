@@ -143,7 +143,10 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         # A private secret for this process: the simulator signs its own webhook bodies with it.
         cfg["LINE_CHANNEL_SECRET"] = cfg["LINE_CHANNEL_SECRET"] or secrets.token_hex(16)
         cfg["LINE_CHANNEL_ACCESS_TOKEN"] = cfg["LINE_CHANNEL_ACCESS_TOKEN"] or "simulator-token"
+        # Not given: the fake API of this server on $PORT (`flask serve` puts in the port it really listens on).
+        cfg.setdefault("SIMULATOR_API_FROM_PORT", not cfg["LINE_API_BASE_URL"])
         cfg["LINE_API_BASE_URL"] = cfg["LINE_API_BASE_URL"] or f"http://127.0.0.1:{cfg['PORT']}/fake-line"
+        cfg.setdefault("SIMULATOR_URL_FILE", str(instance_path / "simulator-url"))
         cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or _instance_secret(instance_path)
     elif not cfg["SECRET_KEY"]:
         raise ConfigError(
@@ -164,3 +167,24 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["DATABASE_URL"], instance_path)
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return cfg
+
+
+def record_simulator_url(cfg: Mapping[str, Any], api_url: str) -> None:
+    """Note where the running simulator's fake API listens, for commands run beside it (setup-rich-menu)."""
+    path = Path(cfg["SIMULATOR_URL_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(api_url + "\n", encoding="utf-8")
+
+
+def forget_simulator_url(cfg: Mapping[str, Any], api_url: str) -> None:
+    """Remove the note at shutdown, unless another server has written its own since."""
+    if running_simulator_url(cfg) == api_url:
+        Path(cfg["SIMULATOR_URL_FILE"]).unlink(missing_ok=True)
+
+
+def running_simulator_url(cfg: Mapping[str, Any]) -> str | None:
+    """The fake API URL a running `flask serve` in simulator mode recorded, if any."""
+    try:
+        return Path(cfg["SIMULATOR_URL_FILE"]).read_text(encoding="utf-8").strip() or None
+    except (KeyError, FileNotFoundError):
+        return None

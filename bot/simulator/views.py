@@ -6,7 +6,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, session, url_for
 
 from bot.simulator import events as ev
 from bot.simulator.fake_line import FakeLine
@@ -29,6 +29,28 @@ def _user_id() -> str:
 @bp.get("/simulator")
 def page():
     return render_template("simulator.html", user_id=_user_id())
+
+
+@bp.get("/simulator/api/richmenu")
+def rich_menu():
+    """The rich menu LINE would show: the default one registered in the fake API (`line setup-rich-menu`)."""
+    fake = fake_line()
+    menu_id = fake.default_rich_menu
+    menu = fake.rich_menus.get(menu_id) if menu_id else None
+    if menu is None or menu_id not in fake.rich_menu_images:
+        return jsonify(menu=None)
+    shown = {key: menu.get(key) for key in ("size", "selected", "chatBarText", "areas")}
+    return jsonify(menu={"id": menu_id, **shown, "image": url_for("simulator.rich_menu_image", menu_id=menu_id)})
+
+
+@bp.get("/simulator/api/richmenu/<menu_id>/image")
+def rich_menu_image(menu_id: str):
+    """The image uploaded for a rich menu (a menu's image never changes, so it may be cached)."""
+    image = fake_line().rich_menu_images.get(menu_id)
+    if image is None:
+        abort(404)
+    kind = "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
+    return Response(image, mimetype=kind, headers={"Cache-Control": "private, max-age=86400, immutable"})
 
 
 @bp.post("/simulator/api/send")

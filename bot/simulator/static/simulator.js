@@ -141,9 +141,109 @@
   function render(msg) {
     if (msg.type === "text") textBubble("bot", msg.text);
     else if (msg.type === "flex") flexMessage(msg);
+    else if (msg.type === "location") row("bot", locationCard(msg));
+    else if (msg.type === "image") row("bot", botImage(msg));
+    else if (msg.type === "template") row("bot", templateCard(msg));
     else if (msg.type === "sticker") textBubble("bot", "[สติกเกอร์]");
     else textBubble("bot", "[" + msg.type + "]");
   }
+
+  // --- Location, image and template messages -----------------------------------------
+  function el(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function mapLink(label, href) {
+    const a = el("a", "", label);
+    a.href = href; a.target = "_blank"; a.rel = "noopener"; a.dataset.role = "map-link";
+    return a;
+  }
+  function locationCard(msg) {
+    const card = el("div", "location-card");
+    card.dataset.role = "bot-message";
+    card.appendChild(el("div", "loc-title", msg.title || "ตำแหน่ง"));
+    if (msg.address) card.appendChild(el("div", "loc-address", msg.address));
+    const lat = Number(msg.latitude), lon = Number(msg.longitude);
+    const links = el("div", "loc-links");
+    links.appendChild(mapLink("เปิดแผนที่ Google Maps", "https://www.google.com/maps/search/?api=1&query=" + lat + "," + lon));
+    links.appendChild(mapLink("OpenStreetMap", "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=17/" + lat + "/" + lon));
+    card.appendChild(links);
+    return card;
+  }
+  function botImage(msg) {
+    const img = el("img", "bot-image");
+    img.src = msg.previewImageUrl || msg.originalContentUrl; img.alt = "รูปภาพจากบอท";
+    img.dataset.role = "bot-message";
+    return img;
+  }
+  function templateCard(msg) {
+    const t = msg.template || {};
+    const holder = el("div", "carousel");
+    holder.dataset.role = "bot-message"; holder.dataset.alt = msg.altText || "";
+    (t.columns || [t]).forEach((c) => {
+      const card = el("div", "flex-bubble fx-body");
+      const pic = c.thumbnailImageUrl || c.imageUrl;
+      if (pic) { const i = el("img", "fx-image"); i.src = pic; i.alt = ""; card.appendChild(i); }
+      if (c.title) card.appendChild(el("div", "fx-text tpl-title", c.title));
+      if (c.text) card.appendChild(el("div", "fx-text", c.text));
+      (c.actions || (c.action ? [c.action] : [])).forEach((a) => {
+        const b = el("button", "fx-button link", a.label || "…");
+        b.type = "button"; b.onclick = () => act(a); card.appendChild(b);
+      });
+      holder.appendChild(card);
+    });
+    return holder;
+  }
+
+  // --- Rich menu: the one registered in the fake API, tapped like LINE's ----------------
+  const richPanel = document.getElementById("richmenu-panel");
+  const richBar = document.getElementById("richmenu-bar");
+  const noRichMenu = richPanel.innerHTML;
+  let richMenuId;
+
+  function openRichMenu(open) {
+    richPanel.hidden = !open;
+    richBar.setAttribute("aria-expanded", String(open));
+  }
+  function tapRichMenu(action) {
+    if (["message", "postback", "uri"].includes(action.type)) act(action);
+    else system("แชทจำลองยังไม่รองรับปุ่มแบบ " + action.type + " / not in the simulator yet");
+  }
+  function percent(part, whole) { return (100 * part / whole) + "%"; }
+  function showRichMenu(menu) {
+    richPanel.innerHTML = "";
+    const img = el("img");
+    img.src = menu.image; img.alt = menu.chatBarText; img.dataset.role = "richmenu-image";
+    richPanel.appendChild(img);
+    menu.areas.forEach((area) => {
+      const b = area.bounds, a = area.action;
+      const button = el("button", "richmenu-area");
+      button.type = "button"; button.dataset.role = "richmenu-area";
+      button.title = a.label || a.displayText || a.text || a.uri || a.type;
+      button.setAttribute("aria-label", button.title);
+      button.style.left = percent(b.x, menu.size.width); button.style.width = percent(b.width, menu.size.width);
+      button.style.top = percent(b.y, menu.size.height); button.style.height = percent(b.height, menu.size.height);
+      button.onclick = () => tapRichMenu(a);
+      richPanel.appendChild(button);
+    });
+    document.getElementById("richmenu-label").textContent = menu.chatBarText;
+    openRichMenu(menu.selected !== false);
+  }
+  async function loadRichMenu() {
+    try {
+      const data = await (await fetch("/simulator/api/richmenu")).json();
+      const id = data.menu ? data.menu.id : null;
+      if (id !== richMenuId) {
+        richMenuId = id;
+        if (data.menu) showRichMenu(data.menu);
+        else { richPanel.innerHTML = noRichMenu; document.getElementById("richmenu-label").textContent = "เมนู"; }
+      }
+    } catch (e) { /* server restarting: try again */ }
+    setTimeout(loadRichMenu, richMenuId ? 5000 : 1500);
+  }
+  richBar.onclick = () => openRichMenu(richPanel.hidden);
 
   async function poll() {
     try {
@@ -186,4 +286,5 @@
     send({ type: "follow" });
   }
   poll();
+  loadRichMenu();
 })();
