@@ -61,7 +61,9 @@ postgres:
 	  command -v pg_ctlcluster >/dev/null 2>&1 && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
 	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
-bench: bench-match bench-intent bench-webhook bench-status bench-push
+## make bench: every benchmark below, then docs/benchmarks.md (machine, date, versions, each figure against its target)
+bench: $(VENV)/.dev postgres
+	$(BIN)/python bench/report.py
 
 ## make bench-match: product→standard matcher accuracy, not-covered F1, latency, build time, RSS (+ a baseline)
 bench-match: $(VENV)/.dev
