@@ -9,17 +9,16 @@ Codes may be written ``มผช. 129/2546``, ``มผช 129-2546``, ``TCPS 129
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.nlp.codes import format_code, parse_code_cell
-from bot.nlp.normalize import decode_text, to_arabic_digits
+from bot.sheets import SheetError, read_rows
 
 HEADER_SEARCH_ROWS = 15
+MAX_FILE_BYTES = 50 * 1024 * 1024  # TISI's whole list, with room
 
 # Header synonyms, compared after lower-casing and removing spaces, dots and brackets.
 _HEADERS: dict[str, tuple[str, ...]] = {
@@ -56,24 +55,7 @@ class StandardRow:
     line: int
 
 
-class StandardsFileError(ValueError):
-    """A file TISI's list cannot be read from; ``line`` is 1-based (None if unknown)."""
-
-    def __init__(self, line: int | None, message_th: str, message_en: str) -> None:
-        self.line = line
-        self.message_th = message_th
-        self.message_en = message_en
-        where_th = f"บรรทัด {line}: " if line is not None else ""
-        where_en = f"line {line}: " if line is not None else ""
-        super().__init__(f"{where_th}{message_th} / {where_en}{message_en}")
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return to_arabic_digits(str(value)).strip()
+StandardsFileError = SheetError  # the name importers of TISI's list already catch
 
 
 def _header_key(cell: str) -> str:
@@ -93,53 +75,6 @@ def _detect_columns(row: Sequence[str]) -> dict[str, int]:
                     columns[field] = idx
                     break
     return columns
-
-
-# ----------------------------------------------------------------- readers
-def _rows_from_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        # A file object, not the path: openpyxl refuses paths without an .xlsx suffix.
-        workbook = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for bad files
-        raise StandardsFileError(None, f"เปิดไฟล์ Excel ไม่ได้ ({exc})", f"cannot open the Excel file ({exc})") from exc
-    try:
-        sheet = workbook.active
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in row]
-    finally:
-        workbook.close()
-
-
-def _decode(data: bytes) -> str:
-    text = decode_text(data)
-    if text is not None:
-        return text
-    raise StandardsFileError(None, "อ่านรหัสอักขระของไฟล์ไม่ได้ (ใช้ UTF-8 หรือ TIS-620)",
-                             "unknown text encoding (use UTF-8 or TIS-620)")
-
-
-def _rows_from_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(path.read_bytes())
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    start = 1
-    for row in reader:
-        yield start, [_cell_text(v) for v in row]
-        start = reader.line_num + 1
-
-
-def _is_xlsx(path: Path) -> bool:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return True
-    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return False
-    with path.open("rb") as handle:
-        return handle.read(2) == b"PK"
 
 
 # ----------------------------------------------------------------- parsing
@@ -180,7 +115,7 @@ def read_standards_file(path: Path | str) -> list[StandardRow]:
     a duplicated code (with the 1-based line number of the offending row).
     """
     path = Path(path)
-    rows = _rows_from_xlsx(path) if _is_xlsx(path) else _rows_from_csv(path)
+    rows = read_rows(path.read_bytes(), path.name, max_bytes=MAX_FILE_BYTES)
     columns: dict[str, int] | None = None
     out: list[StandardRow] = []
     seen: dict[tuple[int, int], int] = {}
