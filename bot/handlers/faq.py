@@ -7,7 +7,9 @@ to an officer (bot/office/questions.py), and count it in ``unmatched_query`` so 
 """
 from __future__ import annotations
 
+from bot.directory.store import user_province
 from bot.handlers import officer as officer_handler
+from bot.handlers.office_contact import office_button
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
@@ -85,7 +87,8 @@ def _answer_message(turn: Turn, entry: FaqEntry, related: list[FaqEntry]) -> m.M
     lang = turn.lang
     body = get_brain().faq.answer_text(entry, lang)
     body += "\n\n" + phrase("faq_sources", lang, urls="\n".join(entry.sources))
-    buttons = [_question_button(e, lang) for e in related[:2]]
+    buttons = [office_button(lang, user_province(turn.session, turn.user))] if entry.office_button else []
+    buttons += [_question_button(e, lang) for e in related[:2]]
     buttons.append(m.postback(phrase("button_ask_another", lang), "action=ask_question", phrase("button_ask_another", lang)))
     buttons.append(m.postback(phrase("button_ask_officer", lang), "action=officer", phrase("button_ask_officer", lang)))
     return m.text(body, buttons)

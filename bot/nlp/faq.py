@@ -65,6 +65,7 @@ class FaqEntry:
     answer_en: str
     sources: tuple[str, ...]
     unverified: bool
+    office_button: bool = False  # the answer carries the "contact the office" button (where to apply…)
 
     def question(self, lang: str) -> str:
         """The first (canonical) phrasing in ``lang``, used for suggestion buttons."""
@@ -148,6 +149,8 @@ def _entry(raw: object, index: int) -> FaqEntry:
             raise _fail(where, f"source is not an http(s) URL: {url!r}")
     if not isinstance(raw["unverified"], bool):
         raise _fail(where, "'unverified' must be true or false")
+    if not isinstance(raw.get("office_button", False), bool):
+        raise _fail(where, "'office_button' must be true or false")
     return FaqEntry(
         id=entry_id,
         topic=_text(raw, "topic", where),
@@ -157,6 +160,7 @@ def _entry(raw: object, index: int) -> FaqEntry:
         answer_en=_text(raw, "answer_en", where),
         sources=sources,
         unverified=raw["unverified"],
+        office_button=raw.get("office_button", False),
     )
 
 

@@ -146,9 +146,19 @@ def test_postback_opens_the_card_of_its_province_and_another_province_is_asked(a
     assert press(app, fake_line, "action=office&p=forged")[0]["text"] == phrase("office_ask_province", "th")
 
 
-def test_where_to_apply_without_a_province_stays_the_faq_answer(app, fake_line):
+def test_where_to_apply_without_a_province_is_the_faq_answer_with_the_office_button(app, fake_line):
     reply = chat(app, fake_line, "ยื่นขอ มผช. ได้ที่ไหนคะ")
     assert reply[0]["type"] == "text" and "สอจ." in reply[0]["text"]
+    assert quick(reply[-1])[0]["data"] == "action=office"  # asks the province when tapped
+    english = chat(app, fake_line, "Where do I apply for TCPS?")
+    assert quick(english[-1])[0]["data"] == "action=office" and "Apply at" in english[0]["text"]
+    assert press(app, fake_line, "action=office")[0]["text"] == phrase("office_ask_province", "en")
+
+
+def test_a_faq_answer_not_about_offices_has_no_office_button(app, fake_line):
+    reply = chat(app, fake_line, "มผช. คืออะไรคะ")
+    assert "สอจ." not in [a.get("label") for a in quick(reply[-1])]
+    assert all(a.get("data") != "action=office" for a in quick(reply[-1]))
 
 
 def test_an_office_question_in_the_middle_of_another_flow_is_answered(app, fake_line):
