@@ -48,7 +48,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     # The explicit wiring between layers: the pipeline's responder and the stage-change card.
     dispatcher.init_app(app, Responder(respond=router.answer, prepare=_prepare))
-    applications.init_app(app, stage_messages=status_card.stage_change_messages)
+    applications.init_app(app, stage_messages=status_card.stage_change_messages,
+                          stages_messages=status_card.stages_change_messages)
 
     _track_requests(app)
     app.register_blueprint(health.bp)
