@@ -244,6 +244,6 @@ def template_file(fmt: str, province: str) -> bytes:
     """The downloadable template: Thai headers and one example row (CSV with Excel's BOM, or XLSX)."""
     keys = [*FIELDS, "national_id", "stage", "stage_on"]
     stage = stage_book()["doc_check"].label_th if "doc_check" in stage_book() else ""
-    example = ["67/0012", "กลุ่มแม่บ้านบ้านดอน", "081-234-5678", province, "น้ำพริกแกง", "129", "2/11/2569", "",
+    example = ["69/0001", "กลุ่มแม่บ้านบ้านดอน", "081-234-5678", province, "น้ำพริกแกง", "129", "2/11/2569", "",
                stage, "5/11/2569"]
     return template([header_name(k) for k in keys], [example], fmt)
