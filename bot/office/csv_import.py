@@ -150,6 +150,8 @@ def check_file(session: Session, officer: Officer, data: bytes, filename: str = 
         if len(cells) > len(columns) and any(cells[len(columns):]):
             problems.append(Problem(line, None, "มีข้อมูลเกินจำนวนคอลัมน์ในแถวชื่อคอลัมน์"))
         record: dict[str, Any] = {key: cell for key, cell in zip(columns, cells, strict=False) if key}
+        if re.fullmatch(r"[1-9]\d{7,8}", record.get("phone", "")):  # a number cell: Excel dropped its leading 0
+            record["phone"] = "0" + record["phone"]
         number = canonical_application_number(str(record.get("number", "")))
         if number in first_line:
             problems.append(Problem(line, column("number"), f"เลขที่คำขอ {number} ซ้ำกับบรรทัดที่ {first_line[number]}"))

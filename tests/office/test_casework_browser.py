@@ -42,6 +42,8 @@ def test_import_then_valid_rows_only(db_app, office, browser, tmp_path: Path):
         problems.wait_for()
         assert "บรรทัดที่ 3" in problems.inner_text() and "โทรศัพท์" in problems.inner_text()
         page.screenshot(path=str(tmp_path / "import-problems.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 800})  # the report fits a phone
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.click("#import-valid")
         page.get_by_text("นำเข้าคำขอ 1 รายการแล้ว").wait_for()
         assert "ข้ามบรรทัดที่ 3" in page.inner_text("main") and "67/0701" in page.inner_text("main")
@@ -53,7 +55,9 @@ def test_two_stages_in_one_step_send_one_push(db_app, office, fake_line, browser
     checked, booked = today_in_thailand() - timedelta(days=4), today_in_thailand() - timedelta(days=2)
     with live_console(db_app) as server:
         page = _login(browser, server.url, "somchai")
+        page.set_viewport_size({"width": 390, "height": 800})  # an officer back from a visit, on a phone
         page.goto(server.url + "/console/applications/67/0012")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.select_option("#move-1 select", "doc_check")
         page.fill("#move-1 input[type=date]", checked.isoformat())
         page.select_option("#move-2 select", "site_visit_scheduled")
@@ -74,8 +78,10 @@ def test_admin_deactivates_an_officer_whose_session_ends(db_app, office, browser
         officer = _login(browser, server.url, "somchai")
         admin = _login(browser, server.url, "admin")
         admin.goto(server.url + "/console/officers")
-        admin.locator("tr", has_text="somchai").locator("button.deactivate").click()
+        admin.locator(".officer", has_text="somchai").locator("button.deactivate").click()
         admin.get_by_text("ปิดบัญชี somchai แล้ว").wait_for()
         admin.screenshot(path=str(tmp_path / "officers.png"), full_page=True)
         officer.goto(server.url + "/console/applications")
         assert "/console/login" in officer.url
+        admin.set_viewport_size({"width": 390, "height": 800})  # the accounts page fits a phone
+        assert admin.evaluate("document.documentElement.scrollWidth") <= 390

@@ -145,3 +145,16 @@ def test_files_that_cannot_be_used_say_why(db_app, office):
         response = _upload(client, content, name)
         assert response.status_code == 422 and expected in response.get_data(as_text=True), name
     assert _count(db_app) == 2
+
+
+def test_admin_imports_any_province_and_excel_number_phones_keep_their_zero(db_app, office):
+    client = db_app.test_client()
+    login(client, "admin")
+    rows = [_row("67/0801", province="ลำพูน"), _row("67/0802", province="น่าน")]
+    rows[1][2] = 812345678  # a number cell in Excel: the leading 0 is gone
+    assert _upload(client, template(HEADER, rows, "xlsx"), "a.xlsx").status_code == 302
+    with db_app.app_context():
+        found = db.session.execute(select(Application).where(Application.number.in_(["67/0801", "67/0802"]))
+                                   ).scalars().all()
+        assert sorted(a.province for a in found) == ["น่าน", "ลำพูน"]
+        assert {a.applicant.phone_masked for a in found} == {"081-xxx-xxxx"}
