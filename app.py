@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import cli, health, metrics
-from bot.cases import applications, status_card
+from bot.cases import applications, stage_push
 from bot.config import load_config
 from bot.db import db, migrate
 from bot.documents import jobs as document_jobs
@@ -48,7 +48,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     # The explicit wiring between layers: the pipeline's responder and the stage-change card.
     dispatcher.init_app(app, Responder(respond=router.answer, prepare=_prepare))
-    applications.init_app(app, stage_messages=status_card.stage_change_messages)
+    applications.init_app(app, stage_messages=stage_push.stage_change_messages,
+                          stages_messages=stage_push.stages_change_messages)
 
     _track_requests(app)
     app.register_blueprint(health.bp)

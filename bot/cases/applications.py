@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.certificates import certificate_rule
 from bot.cases.stages import StageBook, load_stages
+from bot.cases.thaidate import format_thai_date
 from bot.cases.timeline import Timeline, compute_timeline
 from bot.cases.workdays import WorkCalendar, load_closures
 from bot.config import knowledge_file
@@ -177,12 +178,17 @@ def timeline_of(application: Application, today: date | None = None) -> Timeline
 
 # Builds the LINE messages for a stage change (the status card); installed by `create_app` with `init_app`.
 StageMessageBuilder = Callable[[Application, ApplicationEvent, str], list[dict[str, Any]]]
+# The same for several stages recorded at once (one push summarising them all).
+StagesMessageBuilder = Callable[[Application, Sequence[ApplicationEvent], str], list[dict[str, Any]]]
 _STAGE_MESSAGES = "tcps_stage_messages"
+_STAGES_MESSAGES = "tcps_stages_messages"
 
 
-def init_app(app: Flask, stage_messages: StageMessageBuilder) -> None:
+def init_app(app: Flask, stage_messages: StageMessageBuilder,
+             stages_messages: StagesMessageBuilder | None = None) -> None:
     """Install what a stage-change push says (done once, in `create_app`)."""
     app.extensions[_STAGE_MESSAGES] = stage_messages
+    app.extensions[_STAGES_MESSAGES] = stages_messages
 
 
 def linked_users(session: Session, application: Application) -> list[LineUser]:
@@ -192,17 +198,82 @@ def linked_users(session: Session, application: Application) -> list[LineUser]:
     ).scalars())
 
 
+@dataclass(frozen=True)
+class StageMove:
+    """One stage an application reached, on its own date (several are recorded at once by `change_stages`)."""
+
+    stage: str
+    on: date
+    note: str = ""
+    note_public: bool = False
+
+
 def change_stage(session: Session, application: Application, to_stage: str, *, officer: Officer | None = None,
                  note: str = "", note_public: bool = False, on: date | None = None) -> ApplicationEvent:
     """Move ``application`` to ``to_stage``: a history row and one push per linked LINE user, all in the
     caller's transaction (commit once: either everything is saved or nothing is)."""
-    book = stage_book()
-    if to_stage not in book:
+    _check_move(application, to_stage)
+    event = _record(session, application, to_stage, on or today_in_thailand(), officer, note, note_public)
+    _notify(session, application, [event])
+    return event
+
+
+def change_stages(session: Session, application: Application, moves: Sequence[StageMove], *,
+                  officer: Officer | None = None, today: date | None = None) -> list[ApplicationEvent]:
+    """Record several moves made while offline, in order, each with its date (not in the future, not before
+    the stage before it), then ONE push per linked LINE user summarising them; the caller commits."""
+    if not moves:
+        raise ApplicationError("invalid", "ต้องระบุอย่างน้อยหนึ่งขั้นตอน / at least one stage is required")
+    today = today or today_in_thailand()
+    events = []
+    for index, move in enumerate(moves, start=1):
+        _check_move(application, move.stage, index)
+        if move.on > today:
+            raise ApplicationError("invalid", f"ขั้นตอนที่ {index}: วันที่เป็นวันในอนาคตไม่ได้ / "
+                                              f"stage {index}: the date cannot be in the future")
+        if move.on < application.stage_entered_on:
+            raise ApplicationError("invalid", f"ขั้นตอนที่ {index}: วันที่ต้องไม่ก่อนวันที่เข้าขั้นตอนก่อนหน้า "
+                                              f"({format_thai_date(application.stage_entered_on)}) / stage {index}: "
+                                              "the date cannot be before the previous stage's")
+        events.append(_record(session, application, move.stage, move.on, officer, move.note, move.note_public))
+    _notify(session, application, events)
+    return events
+
+
+def reachable_stages(book: StageBook | None = None) -> set[str]:
+    """Every stage an application can reach from the first one by allowed moves."""
+    book = book or stage_book()
+    seen, todo = {book.start.key}, [book.start.key]
+    while todo:
+        for key in book[todo.pop()].next:
+            if key not in seen:
+                seen.add(key)
+                todo.append(key)
+    return seen
+
+
+def place_at_stage(session: Session, application: Application, to_stage: str, on: date, *,
+                   officer: Officer | None = None, note: str = "") -> ApplicationEvent:
+    """Put a NEW application (nobody linked yet, so no push) straight at ``to_stage`` as of ``on``: how an
+    import records an application already in progress (one history row, noted as the import)."""
+    if to_stage not in reachable_stages():
         raise ApplicationError("unknown_stage", f"ไม่รู้จักขั้นตอน {to_stage!r} / unknown stage {to_stage!r}")
+    return _record(session, application, to_stage, on, officer, note, False)
+
+
+def _check_move(application: Application, to_stage: str, index: int | None = None) -> None:
+    book = stage_book()
+    where_th, where_en = (f"ขั้นตอนที่ {index}: ", f"stage {index}: ") if index else ("", "")
+    if to_stage not in book:
+        raise ApplicationError("unknown_stage", f"{where_th}ไม่รู้จักขั้นตอน {to_stage!r} / "
+                                                f"{where_en}unknown stage {to_stage!r}")
     if not book.can_move(application.stage, to_stage):
-        raise ApplicationError("not_allowed", f"เปลี่ยนจาก {application.stage} เป็น {to_stage} ไม่ได้ / "
-                                              f"cannot move from {application.stage} to {to_stage}")
-    day = on or today_in_thailand()
+        raise ApplicationError("not_allowed", f"{where_th}เปลี่ยนจาก {application.stage} เป็น {to_stage} ไม่ได้ / "
+                                              f"{where_en}cannot move from {application.stage} to {to_stage}")
+
+
+def _record(session: Session, application: Application, to_stage: str, day: date, officer: Officer | None,
+            note: str, note_public: bool) -> ApplicationEvent:
     event = ApplicationEvent(from_stage=application.stage, to_stage=to_stage, entered_on=day,
                              officer_id=officer.id if officer else None, note=note.strip(), note_public=note_public)
     application.events.append(event)
@@ -211,9 +282,15 @@ def change_stage(session: Session, application: Application, to_stage: str, *, o
     if to_stage == certificate_rule().issued_at_stage:
         application.certificate_expires_on = certificate_rule().expires_on(day)
     session.flush()
-    stage_messages: StageMessageBuilder = current_app.extensions[_STAGE_MESSAGES]
+    return event
+
+
+def _notify(session: Session, application: Application, events: Sequence[ApplicationEvent]) -> None:
+    """One push per following linked user: the single-change message, or the summary of several."""
+    single: StageMessageBuilder = current_app.extensions[_STAGE_MESSAGES]
+    several: StagesMessageBuilder | None = current_app.extensions.get(_STAGES_MESSAGES)
     for user in linked_users(session, application):
         if user.following:
-            enqueue_push(session, user.line_user_id, stage_messages(application, event, user.language),
-                         purpose="stage_change")
-    return event
+            messages = (single(application, events[-1], user.language) if len(events) == 1 or several is None
+                        else several(application, events, user.language))
+            enqueue_push(session, user.line_user_id, messages, purpose="stage_change")

@@ -272,23 +272,3 @@ def card_message(applications: list[Application], lang: str = "th", today: date 
     items = " · ".join(f"{a.number} {_label(stage_book()[a.stage], lang)}" for a in shown)
     return m.flex(phrase("status_card_alt_many", lang, count=len(shown), items=items), m.carousel(bubbles),
                   quick_replies)
-
-
-def stage_change_messages(application: Application, event: ApplicationEvent, lang: str) -> list[m.Message]:
-    """The push for a stage change: a line saying what changed (with its public note), then the card.
-
-    Only the note written for this change is shown, in the line and on the card: an older note (of an
-    earlier change) would read as news, so the pushed card shows none when this change has no public note.
-    Installed by `create_app` with ``bot.cases.applications.init_app``.
-    """
-    book = stage_book()
-    values = {"number": application.number, "product": m.clip(application.product, 60),
-              "after": _label(book[event.to_stage], lang)}
-    if event.from_stage:
-        line = phrase("status_push_changed", lang, before=_label(book[event.from_stage], lang), **values)
-    else:
-        line = phrase("status_push_new", lang, **values)
-    own = event if event.note_public and event.note.strip() else None
-    if own is not None:
-        line += "\n" + phrase("status_push_note", lang, note=m.clip(own.note.strip(), NOTE_CHARS))
-    return [m.text(line), card_message([application], lang, note=own)]

@@ -161,13 +161,19 @@ def move_stage(session: Session, officer: Officer, number: str, stage: Any, note
     application = application_for(session, officer, number)
     if not isinstance(stage, str) or not stage:
         raise InvalidFields({"stage": "ต้องระบุขั้นตอน / required"})
-    if note is not None and not isinstance(note, str):
-        raise InvalidFields({"note": "ต้องเป็นข้อความ / must be text"})
-    text = clean_text(note or "", MAX_NOTE + 1, one_line=False)
-    if len(text) > MAX_NOTE:
-        raise InvalidFields({"note": f"ยาวเกิน {MAX_NOTE} ตัวอักษร / longer than {MAX_NOTE} characters"})
+    text = checked_note(note)
     change_stage(session, application, stage, officer=officer, note=text, note_public=bool(note_public))
     return application
+
+
+def checked_note(note: Any, field: str = "note") -> str:
+    """An officer's note as stored (cleaned, several lines kept), or InvalidFields for ``field``."""
+    if note is not None and not isinstance(note, str):
+        raise InvalidFields({field: "ต้องเป็นข้อความ / must be text"})
+    text = clean_text(note or "", MAX_NOTE + 1, one_line=False)
+    if len(text) > MAX_NOTE:
+        raise InvalidFields({field: f"ยาวเกิน {MAX_NOTE} ตัวอักษร / longer than {MAX_NOTE} characters"})
+    return text
 
 
 # ---- searching and counting ---------------------------------------------------------------------------

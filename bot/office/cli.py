@@ -1,4 +1,5 @@
-"""CLI for the offices: `flask officers create|create-token` and `flask notify renewals|announce`."""
+"""CLI for the offices: `flask officers create|create-token|revoke-token|reset-password|deactivate|activate`
+and `flask notify renewals|announce`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,17 @@ import click
 from flask.cli import AppGroup
 
 from bot.db import db
+from bot.models import Officer
+from bot.office.accounts import reset_password, revoke_tokens, set_active
 from bot.office.announcements import AnnouncementError, announce
-from bot.office.officers import AccountError, check_password, create_officer, create_token, officer_by_username
+from bot.office.officers import (
+    AccountError,
+    check_password,
+    create_officer,
+    create_token,
+    normalize_username,
+    officer_by_username,
+)
 from bot.office.renewals import MAX_WINDOW_DAYS, send_renewal_reminders
 
 officers = AppGroup("officers", help="Officer accounts and API tokens.")
@@ -46,6 +56,64 @@ def create_token_command(username: str) -> None:
     db.session.commit()
     click.echo(token)
     click.echo("keep this token secret: it is shown only once (use: Authorization: Bearer <token>)", err=True)
+
+
+def _officer(username: str) -> Officer:
+    officer = officer_by_username(db.session(), username)
+    if officer is None:
+        raise click.ClickException(f"no officer {username!r}")
+    return officer
+
+
+@officers.command("revoke-token")
+@click.argument("username")
+def revoke_token_command(username: str) -> None:
+    """Revoke every API token of USERNAME (they stop working at once)."""
+    count = revoke_tokens(db.session(), _officer(username))
+    db.session.commit()
+    click.echo(f"revoked {count} token(s) of {normalize_username(username)}")
+
+
+@officers.command("reset-password")
+@click.argument("username")
+@click.option("--password", help="For scripts; otherwise prompted (hidden, with confirmation).")
+def reset_password_command(username: str, password: str | None) -> None:
+    """Set a new password for USERNAME; their open console sessions end."""
+    officer = _officer(username)
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        reset_password(db.session(), officer, password)
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"password of {officer.username} reset; their console sessions have ended")
+
+
+@officers.command("deactivate")
+@click.argument("username")
+def deactivate_command(username: str) -> None:
+    """Deactivate USERNAME: their console sessions and API tokens stop working at once."""
+    _set_active(username, False)
+
+
+@officers.command("activate")
+@click.argument("username")
+def activate_command(username: str) -> None:
+    """Let a deactivated USERNAME log in again (their revoked tokens stay revoked)."""
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
+    officer = _officer(username)
+    try:
+        set_active(db.session(), officer, active)
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{officer.username} is now {'active' if active else 'deactivated'}")
 
 
 @notify.command("renewals")

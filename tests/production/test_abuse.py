@@ -21,13 +21,20 @@ from tests.office.fixtures import PASSWORD, csrf_from, login
 
 OWN, OTHER = "67/0012", "67/0099"  # เชียงใหม่ (somchai's), ลำพูน (somsri's)
 GET_PAGES = ["/console/", "/console/applications", "/console/applications/new", "/console/applications/import",
+             "/console/applications/import/template.csv", "/console/applications/import/template.xlsx",
              "/console/unmatched", "/console/questions"]
+ADMIN_PAGES = ["/console/officers", "/console/officers/{somsri}/password"]  # officer accounts: admins only
 
 
 def _deactivate(app, username: str) -> None:
     with app.app_context():
         db.session.execute(update(Officer).where(Officer.username == username).values(active=False))
         db.session.commit()
+
+
+def _officer_id(app, username: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Officer.id).where(Officer.username == username))
 
 
 def _revoke_tokens(app, username: str) -> None:
@@ -47,24 +54,32 @@ def _console_client(app, role: str):
     return client
 
 
-CONSOLE_EXPECTED = {  # role → (the pages, the own province's application, its office entry, the office list)
-    "anonymous": (302, 302, 302, "/console/login"),
-    "own": (200, 200, 200, "/console/offices/%E0%B9%80%E0%B8%8A%E0%B8%B5%E0%B8%A2%E0%B8%87%E0%B9%83%E0%B8%AB%E0%B8%A1%E0%B9%88"),
-    "other": (200, 403, 403, "/console/offices/%E0%B8%A5%E0%B8%B3%E0%B8%9E%E0%B8%B9%E0%B8%99"),  # their own office
-    "admin": (200, 200, 200, None),
-    "deactivated": (302, 302, 302, "/console/login"),
+CONSOLE_EXPECTED = {  # role → (the pages, the own province's application, its office entry, the office list,
+    #                         the admins' pages, an admin's action on an officer account)
+    "anonymous": (302, 302, 302, "/console/login", 302, 302),
+    "own": (200, 200, 200, "/console/offices/%E0%B9%80%E0%B8%8A%E0%B8%B5%E0%B8%A2%E0%B8%87%E0%B9%83%E0%B8%AB%E0%B8%A1%E0%B9%88",
+            403, 403),
+    "other": (200, 403, 403, "/console/offices/%E0%B8%A5%E0%B8%B3%E0%B8%9E%E0%B8%B9%E0%B8%99", 403, 403),  # own office
+    "admin": (200, 200, 200, None, 200, 302),
+    "deactivated": (302, 302, 302, "/console/login", 302, 302),
 }
 
 
 @pytest.mark.parametrize("role", sorted(CONSOLE_EXPECTED))
 def test_console_routes_by_role(db_app, office, role):
     client = _console_client(db_app, role)
-    pages, application, office_entry, offices_go_to = CONSOLE_EXPECTED[role]
+    pages, application, office_entry, offices_go_to, admin_pages, account_action = CONSOLE_EXPECTED[role]
     for path in GET_PAGES:
         response = client.get(path)
         assert response.status_code == pages, (role, path)
         if pages == 302:
             assert "/console/login" in response.headers["Location"]
+    somsri = _officer_id(db_app, "somsri")
+    for path in ADMIN_PAGES:
+        assert client.get(path.format(somsri=somsri)).status_code == admin_pages, (role, path)
+    token = csrf_from(client.get("/console/", follow_redirects=True).get_data(as_text=True))  # the form of any page
+    revoked = client.post(f"/console/officers/{somsri}/revoke-tokens", data={"csrf_token": token})
+    assert revoked.status_code == account_action, role
     assert client.get(f"/console/applications/{OWN}").status_code == application, role
     assert client.get("/console/offices/เชียงใหม่").status_code == office_entry, role
     listing = client.get("/console/offices")
@@ -110,7 +125,8 @@ def test_api_routes_by_role(db_app, office, role):
 def _path_for(rule) -> str:
     values = {"number": OWN, "province": "เชียงใหม่", "query_id": 1, "question_id": 1, "filename": "x"}
     return rule.rule.replace("<path:number>", OWN).replace("<province>", values["province"]) \
-        .replace("<int:query_id>", "1").replace("<int:question_id>", "1")
+        .replace("<int:query_id>", "1").replace("<int:question_id>", "1").replace("<int:officer_id>", "1") \
+        .replace("<any(csv, xlsx):fmt>", "csv")
 
 
 def test_every_state_changing_console_request_needs_a_csrf_token(db_app, office):

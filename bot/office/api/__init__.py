@@ -3,6 +3,7 @@
 Same rules and province scope as the console. Errors are JSON ``{"error": {"code", "message"}}``
 (plus ``fields`` for 422): 400 malformed JSON or an unknown ``status`` of the questions, 401 no or bad token, 403 another province,
 404 unknown application, 409 duplicate number or a stage move that is not allowed, 422 invalid fields.
+PATCH takes one move ``{"stage", "note"}`` or several made offline ``{"stages": [{"stage", "on", "note"}, …]}``.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from bot.cases.applications import ApplicationError, stage_book
 from bot.db import db
 from bot.office.casework import InvalidFields, add_application, application_json, move_stage, search_applications
+from bot.office.moves import record_moves
 from bot.office.officers import application_for, officer_for_token
 from bot.office.questions import LISTED, list_questions, question_json
 
@@ -98,6 +100,12 @@ def change(number: str) -> Response:
     data = json_body()
     if isinstance(data, Response):
         return data
+    if "stages" in data:  # several moves made offline, each with its date: one push for all of them
+        if "stage" in data:
+            raise InvalidFields({"stages": "ส่ง stage หรือ stages อย่างใดอย่างหนึ่ง / send either stage or stages"})
+        application = record_moves(db.session(), g.officer, number, data["stages"])
+        db.session.commit()
+        return jsonify(application_json(db.session(), application))
     note_public = data.get("note_public", False)
     if not isinstance(note_public, bool):
         raise InvalidFields({"note_public": "ต้องเป็น true หรือ false / must be true or false"})

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -24,12 +24,30 @@ bp = Blueprint("console", __name__, url_prefix="/console", template_folder="temp
 SESSION_HOURS = 8  # a console login lasts a working day
 
 
+def start_session(officer: Officer) -> None:
+    """A fresh session for ``officer`` (nothing from before survives), valid until the password changes."""
+    session.clear()
+    session["officer_id"], session["login_at"] = officer.id, int(time.time())
+    session["session_version"] = officer.session_version
+
+
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Send anyone not logged in (or logged in too long ago, or deactivated) to the login page."""
     @functools.wraps(view)
     def wrapped(**kwargs: Any) -> Any:
         if g.get("officer") is None:
             return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
+        return view(**kwargs)
+    return wrapped
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page for admins only: others logged in get 403, anonymous visitors the login page."""
+    @functools.wraps(view)
+    @login_required
+    def wrapped(**kwargs: Any) -> Any:
+        if not g.officer.is_admin:
+            abort(403)
         return view(**kwargs)
     return wrapped
 
@@ -41,7 +59,8 @@ def load_officer() -> None:
     if officer_id is None:
         return
     officer = db.session.get(Officer, officer_id)
-    if officer is None or not officer.active or time.time() - since > SESSION_HOURS * 3600:
+    if (officer is None or not officer.active or time.time() - since > SESSION_HOURS * 3600
+            or session.get("session_version", 0) != officer.session_version):  # password reset since the login
         session.clear()
         return
     g.officer = officer

@@ -4,12 +4,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, FloatField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from bot.office.casework import MAX_NOTE
 from bot.office.questions import MAX_ANSWER_CHARS
+
+MOVE_ROWS = 4  # stages recorded at once on the application page
 
 
 class LoginForm(FlaskForm):
@@ -39,7 +52,34 @@ class ApplicationForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("ไฟล์ CSV", validators=[FileRequired("กรุณาเลือกไฟล์")])
+    """A spreadsheet to import: a new upload, or the one just checked (``held``) when the officer chooses
+    to import its valid rows only."""
+
+    file = FileField("ไฟล์ CSV หรือ Excel (.xlsx)")
+    held = HiddenField()
+    filename = HiddenField()
+    valid_only = BooleanField("ถ้ามีแถวที่ผิด ให้นำเข้าเฉพาะแถวที่ถูกต้อง (ข้ามแถวที่ผิด)")
+
+
+class MoveForm(Form):
+    """One stage the application reached, on its own date (a row of StagesForm; no CSRF of its own)."""
+
+    stage = SelectField("ขั้นตอน", choices=[], validate_choice=False)
+    on = StringField("วันที่", render_kw={"type": "date"})
+    note = StringField("บันทึก", validators=[Length(max=MAX_NOTE)])
+
+
+class StagesForm(FlaskForm):
+    """Several stages recorded at once (the producer gets one LINE message for all of them)."""
+
+    moves = FieldList(FormField(MoveForm), min_entries=MOVE_ROWS, max_entries=MOVE_ROWS)
+    note_public = BooleanField("แสดงบันทึกเหล่านี้ให้ผู้ยื่นคำขอเห็นใน LINE")
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("รหัสผ่านใหม่", validators=[DataRequired("กรุณากรอกรหัสผ่านใหม่"), Length(max=200)])
+    confirm = PasswordField("ยืนยันรหัสผ่านใหม่", validators=[
+        DataRequired("กรุณากรอกรหัสผ่านอีกครั้ง"), EqualTo("password", "รหัสผ่านทั้งสองช่องไม่ตรงกัน")])
 
 
 class AliasForm(FlaskForm):

@@ -1,7 +1,6 @@
 """The console's pages. Every query goes through the province scope in bot.office.officers."""
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
@@ -24,9 +23,8 @@ from bot.office.casework import (
     search_applications,
     stage_counts,
 )
-from bot.office.console.base import bp, login_required, safe_next
-from bot.office.console.forms import AliasForm, AnswerForm, ApplicationForm, ImportForm, LoginForm, PostForm, StageForm
-from bot.office.csv_import import HEADERS, CsvImportError, import_applications
+from bot.office.console.base import bp, login_required, safe_next, start_session
+from bot.office.console.forms import AliasForm, AnswerForm, ApplicationForm, LoginForm, PostForm, StageForm
 from bot.office.officers import application_for, authenticate
 from bot.office.questions import (
     QuestionError,
@@ -55,8 +53,7 @@ def login():
         db.session.commit()
         CONSOLE_LOGINS.labels(outcome).inc()
         if officer is not None:
-            session.clear()  # a fresh session: nothing from before the login survives
-            session["officer_id"], session["login_at"] = officer.id, int(time.time())
+            start_session(officer)
             return redirect(safe_next(request.args.get("next")))
         if outcome == "locked":
             flash("เข้าสู่ระบบผิดหลายครั้งเกินไป ระบบล็อกไว้ชั่วคราว กรุณารอ 15 นาทีแล้วลองใหม่", "error")
@@ -157,7 +154,7 @@ def _detail(found, form: StageForm):
                            standard_name=known_standards(db.session()).get(found.standard_number or -1))
 
 
-# ---- creating and importing ----------------------------------------------------------------------------
+# ---- creating (importing: imports.py) ------------------------------------------------------------
 @bp.route("/applications/new", methods=["GET", "POST"])
 @login_required
 def new_application():
@@ -191,27 +188,6 @@ def _province_choices() -> list[tuple[str, str]]:
     if g.officer.is_admin:
         return [(p, p) for p in provinces()]
     return [(g.officer.province, g.officer.province)]
-
-
-@bp.route("/applications/import", methods=["GET", "POST"])
-@login_required
-def import_csv():
-    form = ImportForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            created = import_applications(db.session(), g.officer, form.file.data.read())
-            db.session.commit()
-        except CsvImportError as exc:
-            db.session.rollback()
-            flash(f"ไม่ได้นำเข้าเลย เพราะ{exc!s} — กรุณาแก้แล้วนำเข้าใหม่ทั้งไฟล์", "error")
-            status = 422
-        else:
-            flash(f"นำเข้าคำขอ {len(created)} รายการแล้ว", "success")
-            return redirect(url_for("console.applications", sort="updated"))
-    elif request.method == "POST":
-        status = 400
-    return render_template("console/import.html", form=form, headers=HEADERS), status
 
 
 # ---- teaching the bot ------------------------------------------------------------------------------------
