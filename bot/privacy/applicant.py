@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.models import Application, ApplicationLink, LineUser, Officer
+from bot.office.console.base import mask_line_id
 from bot.privacy.audit import record
 
 PLACEHOLDER = "ลบข้อมูลตามคำขอ"
@@ -26,10 +27,6 @@ EXPORT_FIELDS = ("application_number", "applicant_name", "phone", "national_id",
 
 def is_erased(application: Application) -> bool:
     return application.applicant.phone_hash == ERASED_HASH
-
-
-def _mask_line_id(value: str) -> str:
-    return f"{value[:5]}…{value[-4:]}" if len(value) > 12 else value
 
 
 def personal_data(session: Session, application: Application) -> dict[str, Any]:
@@ -49,7 +46,7 @@ def personal_data(session: Session, application: Application) -> dict[str, Any]:
         "province": application.province,
         "submitted_on": application.submitted_on.isoformat(),
         "stage": application.stage,
-        "line_users": [{"line_user": _mask_line_id(u.line_user_id), "display_name": u.display_name,
+        "line_users": [{"line_user": mask_line_id(u.line_user_id), "display_name": u.display_name,
                         "linked_at": u.verified_at.isoformat(timespec="seconds")} for u in users],
     }
 
