@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 from bot.cases.applications import ApplicationError
 from bot.db import db
 from bot.models import Application
+from bot.nlp.entities import canonical_application_number
 from bot.office.console.base import bp, login_required
 from bot.office.officers import application_for, sees_all
 from bot.privacy.applicant import erase, export, is_erased
@@ -67,8 +68,8 @@ def erase_personal_data(number: str):
     """Erase after the officer typed the application number; the record stays, unlinked."""
     application = _application(number)
     form = EraseForm(prefix="erase")
-    typed = (form.confirm.data or "").strip() if form.validate_on_submit() else ""
-    if typed != application.number:
+    typed = canonical_application_number(form.confirm.data or "") if form.validate_on_submit() else None
+    if typed != application.number:  # any accepted spelling, Thai digits too ("๖๗/๐๐๑๒")
         flash(f"ยังไม่ได้ลบ: กรุณาพิมพ์เลขที่คำขอ {application.number} ให้ตรงเพื่อยืนยัน", "error")
         return redirect(url_for("console.application", number=application.number)), 303
     if is_erased(application):

@@ -103,7 +103,7 @@ def test_erase_needs_the_number_then_keeps_the_record_unlinked(db_app, office, f
     assert "ยังไม่ได้ลบ: กรุณาพิมพ์เลขที่คำขอ 67/0012 ให้ตรงเพื่อยืนยัน" in wrong.get_data(as_text=True)
     assert _audit(db_app) == []
     done = client.post(f"/console/applications/{OWN}/personal-data/erase",
-                       data={"csrf_token": token, "erase-confirm": OWN}, follow_redirects=True)
+                       data={"csrf_token": token, "erase-confirm": "๖๗/๐๐๑๒"}, follow_redirects=True)
     page = done.get_data(as_text=True)
     assert "ลบข้อมูลส่วนบุคคลของผู้ยื่นคำขอ 67/0012 แล้ว (ยกเลิกการผูก LINE 1 บัญชี)" in page
     assert 'id="personal-data-erased"' in page and 'id="erase-form"' not in page
