@@ -48,7 +48,6 @@ class Kept:
     questions: int
     subscriptions: list[str]
     documents: int
-    in_flow: bool
 
 
 def kept_about(session: Session, user: LineUser) -> Kept:
@@ -64,7 +63,7 @@ def kept_about(session: Session, user: LineUser) -> Kept:
                 first_seen=user.created_at, last_seen=user.last_seen_at,
                 applications=[a.number for a in linked_applications(session, user)],
                 open_questions=sum(1 for s in statuses if s in OPEN_QUESTIONS), questions=len(statuses),
-                subscriptions=list(subscriptions), documents=int(documents), in_flow=user.state is not None)
+                subscriptions=list(subscriptions), documents=int(documents))
 
 
 @dataclass
@@ -118,6 +117,8 @@ def _outbox(session: Session, line_id: str) -> int:
                                                              OutboundMessage.status == "pending")):
         if line_id in row.recipients:
             row.recipients = [r for r in row.recipients if r != line_id]
+            if not row.recipients:
+                session.delete(row)
             removed += 1
     session.execute(update(OutboundMessage).where(OutboundMessage.recipient == line_id,
                                                   OutboundMessage.status.in_(("sent", "failed")))
