@@ -21,6 +21,7 @@ from bot.logs import configure_logging, incoming_request_id, request_id
 from bot.office import api, console
 from bot.pipeline import dispatcher
 from bot.pipeline.dispatcher import Responder
+from bot.privacy import wiring as privacy
 
 csrf = CSRFProtect()
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
@@ -62,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SIMULATOR"]:
         _mount_simulator(app)
     cli.init_app(app)
+    privacy.init_app(app)
     return app
 
 
@@ -83,9 +85,11 @@ def _track_requests(app: Flask) -> None:
 
 
 def _prepare() -> None:
-    """Before each claim, outside any transaction: new knowledge, then documents to fetch from LINE."""
+    """Before each claim, outside any transaction: new knowledge, documents to fetch from LINE, and the daily
+    retention purge of personal data when it is due."""
     refresh_brain()
     document_jobs.run_due()
+    privacy.run_due()
 
 
 def _mount_simulator(app: Flask) -> None:

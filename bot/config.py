@@ -24,6 +24,7 @@ DEFAULT_TISI_STANDARD_LIST_URL = "https://tcps.tisi.go.th/public/StandardList.as
 DEFAULT_LINE_API = "https://api.line.me"
 DEFAULT_LINE_DATA_API = "https://api-data.line.me"  # rich menu images and message content
 MAX_WEBHOOK_BYTES = 2 * 1024 * 1024
+DEFAULT_RETENTION_DAYS = 730  # two years after an application closed
 
 
 class ConfigError(RuntimeError):
@@ -56,6 +57,18 @@ def _instance_secret(instance_path: Path) -> str:
 def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
     value = env.get(name)
     return float(value) if value not in (None, "") else default
+
+
+def _retention_days(raw: str | None) -> int:
+    """``PERSONAL_DATA_RETENTION_DAYS``: unset → 730 (two years), empty or 0 → 0 (keep), else whole days."""
+    if raw is None:
+        return DEFAULT_RETENTION_DAYS
+    value = raw.strip()
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit()):
+        raise ConfigError(f"PERSONAL_DATA_RETENTION_DAYS must be a whole number of days, not {raw!r}")
+    return int(value)
 
 
 def knowledge_dir() -> Path:
@@ -121,6 +134,8 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         "DOCUMENT_DIR": env.get("DOCUMENT_DIR") or None,
         "DOCUMENT_MAX_BYTES": int(env.get("DOCUMENT_MAX_BYTES") or 10 * 1024 * 1024),
         "DOCUMENT_FETCH_TIMEOUT_SECONDS": _env_float(env, "DOCUMENT_FETCH_TIMEOUT_SECONDS", 30.0),
+        # Personal data of applications closed longer than this is erased (bot/privacy/retention.py); 0 or empty: keep.
+        "PERSONAL_DATA_RETENTION_DAYS": _retention_days(env.get("PERSONAL_DATA_RETENTION_DAYS")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "TESTING": False,

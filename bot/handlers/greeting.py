@@ -1,9 +1,11 @@
 """Greeting, help and the main menu of the three jobs."""
 from __future__ import annotations
 
+from bot.handlers import privacy
 from bot.handlers.turn import Turn
 from bot.knowledge.replies import phrase
 from bot.line import messages as m
+from bot.privacy.notice import short_notice
 
 
 def main_menu(lang: str) -> list[m.Action]:
@@ -14,10 +16,12 @@ def main_menu(lang: str) -> list[m.Action]:
 
 
 def on_follow(turn: Turn) -> list[m.Message]:
-    """A new friend (or an unblock): a warm greeting with the menu."""
-    key = "welcome_back" if turn.incoming.is_unblocked else "greeting"
-    body = phrase(key, turn.lang) if key == "greeting" else phrase(key, turn.lang) + "\n\n" + phrase("greeting", turn.lang)
-    return [m.text(body, main_menu(turn.lang))]
+    """A new friend: a warm greeting, then the short privacy notice, with the menu and a "privacy notice"
+    button. An unblock (a re-follow): welcome back, with the same buttons but not the notice again."""
+    lang, buttons = turn.lang, [*main_menu(turn.lang), privacy.notice_button(turn.lang)]
+    if turn.incoming.is_unblocked:
+        return [m.text(phrase("welcome_back", lang) + "\n\n" + phrase("greeting", lang), buttons)]
+    return [m.text(phrase("greeting", lang)), m.text(short_notice(lang), buttons)]
 
 
 def greet(turn: Turn) -> list[m.Message]:

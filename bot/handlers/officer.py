@@ -34,7 +34,7 @@ from bot.office import questions
 FLOW = "officer"
 FLOW_MINUTES = 30  # time to type the question and confirm it
 # While we wait, these clear requests are answered as usual instead of being taken as the question.
-COMMANDS = ("help", "status", "unlink", "standard_lookup", "category")
+COMMANDS = ("help", "status", "unlink", "standard_lookup", "category", "privacy_delete", "privacy_data")
 CLEAR = 0.8  # classifier confidence of such a request
 
 

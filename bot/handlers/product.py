@@ -51,7 +51,7 @@ WHERE_INSTEAD = {
 FOOD_CATEGORIES = frozenset({"food", "drink"})
 # While in the flow, a message with no product in it goes to these intents instead.
 OTHER_INTENTS = frozenset({"greeting", "thanks", "cancel", "status", "unlink", "standard_lookup", "category",
-                           "officer", "faq"})
+                           "officer", "faq", "privacy_delete", "privacy_data", "privacy_notice"})
 FAQ_CONFIDENCE_TO_LEAVE = 0.5
 
 

@@ -16,6 +16,7 @@ from bot.handlers import (
     media,
     office_contact,
     officer,
+    privacy,
     product,
     status,
     subscriptions,
@@ -97,6 +98,9 @@ INTENTS: dict[str, Handler] = {
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,
     "off_topic": greeting.off_topic,
+    "privacy_data": privacy.show_kept,
+    "privacy_delete": privacy.ask_delete,
+    "privacy_notice": privacy.notice,
     office_contact.INTENT: office_contact.answer,
     office_contact.FORGOT_PHONE: office_contact.forgot_phone,
 }
@@ -122,6 +126,11 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "category": lookup.on_category_postback,
     "office": office_contact.on_postback,
     "office_other": office_contact.ask_other,
+    "privacy_notice": privacy.notice,
+    "privacy_data": privacy.show_kept,
+    "privacy_delete": privacy.ask_delete,
+    "privacy_delete_confirm": privacy.confirm_tapped,
+    "privacy_delete_cancel": privacy.cancel_tapped,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text, at its step; each flow module
@@ -133,4 +142,5 @@ FLOWS: dict[str, Steps] = {
     officer.FLOW: officer.STEPS,
     lookup.FLOW: lookup.STEPS,
     office_contact.FLOW: office_contact.STEPS,
+    privacy.FLOW: privacy.STEPS,
 }

@@ -105,7 +105,9 @@ _CUE_INTENTS = (
     "greeting", "thanks", "unlink", "status", "standard_lookup", "officer", "cancel", "help",
     "product_standard", "product_question", "subscribe", "unsubscribe",
 )
-_OPTIONAL_CUES = ("product_frame", "off_topic", "in_scope", "domain")
+# Personal data, in the order they are checked (a deletion request before "what do you keep about me").
+PRIVACY_INTENTS = ("privacy_delete", "privacy_data", "privacy_notice")
+_OPTIONAL_CUES = ("product_frame", "off_topic", "in_scope", "domain", *PRIVACY_INTENTS)
 
 
 def load_intent_rules(path: Path | str | None = None) -> IntentRules:

@@ -26,7 +26,7 @@ from typing import Literal
 
 from bot.nlp.categories import Category, load_categories
 from bot.nlp.codes import find_code_mention
-from bot.nlp.cues import Cues, IntentRules, blank_spans, load_intent_rules
+from bot.nlp.cues import PRIVACY_INTENTS, Cues, IntentRules, blank_spans, load_intent_rules
 from bot.nlp.entities import ApplicationMention, extract_application_number, find_application_mentions
 from bot.nlp.faq import SUGGEST_THRESHOLD, FaqEntry, FaqIndex, load_faq
 from bot.nlp.lang import detect_language, shows_language
@@ -45,6 +45,7 @@ __all__ = [
 INTENTS = (
     "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
     "category", "cancel", "thanks", "officer", "unlink", "subscribe", "unsubscribe", "off_topic",
+    *PRIVACY_INTENTS,
 )
 
 # A "which standard" cue loses only to a near-exact FAQ question ("มผช. คือมาตรฐานอะไร").
@@ -185,6 +186,9 @@ class IntentClassifier:
         cues = self._cues
         if cues["unlink"].fires(text):
             return IntentResult("unlink", 0.95, lang)
+        for name in PRIVACY_INTENTS:  # "ลบข้อมูลของฉัน" before "ข้อมูลของฉัน"
+            if name in cues and (cues[name].fires(text) or self._solo(text, name)):
+                return IntentResult(name, 0.9, lang)
         for news in ("unsubscribe", "subscribe"):  # "เลิกรับข่าวหมวดอาหาร" before "รับข่าว…"
             if cues[news].fires(text):
                 return IntentResult(news, 0.9, lang, self._named_category(text))

@@ -20,6 +20,7 @@ from bot.nlp.cues import load_intent_rules
 from bot.nlp.faq import load_faq_document
 from bot.nlp.knowledge import current_standards
 from bot.nlp.textproc import default_lexicon
+from bot.privacy.notice import full_notice
 from tests.helpers import say
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,7 @@ def other_knowledge(tmp_path) -> Path:
     _replace(folder / "lexicon.yaml", "synonyms:\n", "synonyms:\n  คำทดลอง: มผช\n")
     _replace(folder / "intents.yaml", "product_term_ignore: [", "product_term_ignore: [คำทดลอง, ")
     _replace(folder / "categories.yaml", "label_th: อาหาร\n", "label_th: อาหารทดลอง\n")
+    _replace(folder / "privacy.yaml", "นโยบายความเป็นส่วนตัวของผู้ช่วย", "นโยบายทดลองของผู้ช่วย")
     return folder
 
 
@@ -64,6 +66,7 @@ def test_every_loader_reads_the_apps_knowledge_dir(app, other_knowledge):
         assert default_lexicon().synonyms["คำทดลอง"] == "มผช"
         assert "คำทดลอง" in load_intent_rules().product_term_ignore
         assert categories_by_key()["food"].label_th == "อาหารทดลอง"
+        assert "นโยบายทดลอง" in full_notice("th")
     with app.app_context():  # the shipped folder again for an app without the setting
         app.config["KNOWLEDGE_DIR"] = str(SHIPPED)
         assert "ผู้ช่วยทดลอง" not in phrase("greeting")

@@ -37,7 +37,16 @@ EXAMPLES = {
     "subscribe": ["รับข่าวหมวดอาหาร", "อยากรับข่าวเรื่องผ้าค่ะ", "subscribe to food news"],
     "unsubscribe": ["เลิกรับข่าวหมวดอาหาร", "ยกเลิกรับข่าวค่ะ", "unsubscribe drinks"],
     "off_topic": ["ราคาทองวันนี้เท่าไหร่", "หวยออกอะไรคะ", "is it sunny in chiang mai today?"],
+    "privacy_delete": ["ช่วยลบข้อมูลของหนูด้วยค่ะ", "ลบข้อมูลส่วนบุคคลของผมทั้งหมด", "remove my personal details"],
+    "privacy_data": ["ระบบมีข้อมูลของฉันอะไรบ้าง", "ข้อมูลส่วนบุคคลของผมมีอะไรบ้างครับ", "what information do you have on me"],
+    "privacy_notice": ["ขอนโยบายความเป็นส่วนตัวหน่อยค่ะ", "คุ้มครองข้อมูลส่วนบุคคลยังไง", "privacy notice"],
 }
+
+
+@pytest.mark.parametrize("text", ["ลบ", "ลบค่ะ", "ยกเลิกคำขอ", "ขอยกเลิกคำขอค่ะ", "ลบบัญชี", "ลบรูป", "delete",
+                                  "ยกเลิกคำขอเลขที่ 67/0012"])
+def test_delete_alone_or_withdrawing_is_not_a_deletion_request(classifier, text):
+    assert classifier.classify(text).intent != "privacy_delete"
 
 
 def test_examples_cover_every_intent():

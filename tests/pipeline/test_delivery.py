@@ -21,10 +21,10 @@ def outbox(app) -> list[OutboundMessage]:
 
 def test_follow_gets_greeting_with_three_jobs(db_app, fake_line):
     messages = deliver(db_app, fake_line, USER, ev.follow_event(USER, fake_line.issue_reply_token(USER)))
-    assert len(messages) == 1
-    assert "มผช." in messages[0]["text"]
-    labels = [item["action"]["label"] for item in messages[0]["quickReply"]["items"]]
-    assert labels == ["หามาตรฐานสินค้า", "ติดตามสถานะคำขอ", "ถามเรื่อง มผช."]
+    assert len(messages) == 2  # the greeting, then the short privacy notice with the buttons
+    assert "มผช." in messages[0]["text"] and "ลบข้อมูลของฉัน" in messages[1]["text"]
+    labels = [item["action"]["label"] for item in messages[1]["quickReply"]["items"]]
+    assert labels == ["หามาตรฐานสินค้า", "ติดตามสถานะคำขอ", "ถามเรื่อง มผช.", "ความเป็นส่วนตัว"]
     assert fake_line.messages_for(USER)[0].via == "reply"
 
 

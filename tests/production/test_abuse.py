@@ -63,6 +63,9 @@ CONSOLE_EXPECTED = {  # role → (the pages, the own province's application, its
     "admin": (200, 200, 200, None, 200, 302),
     "deactivated": (302, 302, 302, "/console/login", 302, 302),
 }
+# role → (the privacy audit page, export of the own province's applicant data, its erasure with a wrong number)
+PRIVACY_EXPECTED = {"anonymous": (302, 302, 302), "own": (403, 200, 303), "other": (403, 403, 403),
+                    "admin": (200, 200, 303), "deactivated": (302, 302, 302)}
 
 
 @pytest.mark.parametrize("role", sorted(CONSOLE_EXPECTED))
@@ -87,6 +90,18 @@ def test_console_routes_by_role(db_app, office, role):
         assert listing.status_code == 200
     else:
         assert listing.status_code == 302 and offices_go_to in listing.headers["Location"], listing.headers
+    token = _token_for(client)
+    audit_page, exported, erased = PRIVACY_EXPECTED[role]
+    assert client.get("/console/privacy").status_code == audit_page, role
+    assert client.post(f"/console/applications/{OWN}/personal-data/export",
+                       data={"csrf_token": token, "export-format": "json"}).status_code == exported, role
+    assert client.post(f"/console/applications/{OWN}/personal-data/erase",
+                       data={"csrf_token": token, "erase-confirm": "no"}).status_code == erased, role
+
+
+def _token_for(client) -> str:
+    """A valid CSRF token of the client's session (the dashboard's, or the login page's when logged out)."""
+    return csrf_from(client.get("/console/", follow_redirects=True).get_data(as_text=True))
 
 
 API_EXPECTED = {  # role → (list, own application, change its stage, create one in its province)

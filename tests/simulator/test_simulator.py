@@ -70,11 +70,12 @@ def wait_messages(client: Browserless, count: int) -> list[dict]:
 def test_simulator_round_trip_through_callback_and_fake_api(simulator):
     client = Browserless(simulator.url)
     assert client.send({"type": "follow"}) == 200
-    assert "ยินดีต้อนรับ" in wait_messages(client, 1)[0]["text"]
+    welcome = wait_messages(client, 2)  # the greeting, then the short privacy notice
+    assert "ยินดีต้อนรับ" in welcome[0]["text"] and "ลบข้อมูลของฉัน" in welcome[1]["text"]
     assert client.send({"type": "text", "text": "สวัสดีค่ะ"}) == 200
     assert client.send({"type": "postback", "data": "action=track_status"}) == 200
-    messages = wait_messages(client, 3)
-    assert "เลขที่คำขอ" in messages[2]["text"]
+    messages = wait_messages(client, 4)
+    assert "เลขที่คำขอ" in messages[3]["text"]
 
 
 def test_simulator_send_needs_csrf_token(simulator):
