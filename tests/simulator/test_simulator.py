@@ -99,14 +99,16 @@ def test_each_browser_is_its_own_line_user(simulator):
 def test_person_types_in_the_simulator_and_sees_the_reply(simulator, browser, tmp_path: Path):
     page = browser.new_page()
     page.goto(simulator.url + "/simulator")
-    # The page "adds the bot as a friend" on first visit: the greeting arrives with quick replies.
+    # The page "adds the bot as a friend" on first visit: the greeting, then the short privacy notice with the
+    # quick replies.
     page.get_by_text("ยินดีต้อนรับสู่ผู้ช่วย").wait_for(timeout=10_000)
+    page.get_by_text("ลบข้อมูลของฉัน", exact=False).wait_for(timeout=10_000)
     page.locator("#quick button", has_text="ติดตามสถานะคำขอ").wait_for()
     page.fill("#text", "สวัสดีค่ะ")
     page.click("#send")
     page.locator("[data-role=user-message]", has_text="สวัสดีค่ะ").wait_for()
-    page.wait_for_function("document.querySelectorAll('[data-role=bot-message]').length >= 2", timeout=10_000)
+    page.wait_for_function("document.querySelectorAll('[data-role=bot-message]').length >= 3", timeout=10_000)
     page.locator("#quick button", has_text="ติดตามสถานะคำขอ").click()
     page.get_by_text("พิมพ์เลขที่คำขอ").wait_for(timeout=10_000)
     page.screenshot(path=str(tmp_path / "simulator.png"))
-    assert page.locator("[data-role=bot-message]").count() == 3
+    assert page.locator("[data-role=bot-message]").count() == 4
