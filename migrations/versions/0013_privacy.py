@@ -1,7 +1,7 @@
 """Privacy: the audit of personal-data exports, erasures and retention runs
 
-Revision ID: 0012_privacy
-Revises: 0011_documents
+Revision ID: 0013_privacy
+Revises: 0012_accounts
 Create Date: 2026-12-02 08:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_privacy'
-down_revision = '0011_documents'
+revision = '0013_privacy'
+down_revision = '0012_accounts'
 branch_labels = None
 depends_on = None
 
