@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.handlers import (
+    certificate,
     documents,
     faq,
     greeting,
@@ -97,6 +98,7 @@ INTENTS: dict[str, Handler] = {
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,
     "off_topic": greeting.off_topic,
+    "certificate_check": certificate.check,
     office_contact.INTENT: office_contact.answer,
     office_contact.FORGOT_PHONE: office_contact.forgot_phone,
 }
@@ -122,6 +124,7 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "category": lookup.on_category_postback,
     "office": office_contact.on_postback,
     "office_other": office_contact.ask_other,
+    "certificate": certificate.on_postback,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text, at its step; each flow module
@@ -133,4 +136,5 @@ FLOWS: dict[str, Steps] = {
     officer.FLOW: officer.STEPS,
     lookup.FLOW: lookup.STEPS,
     office_contact.FLOW: office_contact.STEPS,
+    certificate.FLOW: certificate.STEPS,
 }

@@ -105,7 +105,7 @@ _CUE_INTENTS = (
     "greeting", "thanks", "unlink", "status", "standard_lookup", "officer", "cancel", "help",
     "product_standard", "product_question", "subscribe", "unsubscribe",
 )
-_OPTIONAL_CUES = ("product_frame", "off_topic", "in_scope", "domain")
+_OPTIONAL_CUES = ("product_frame", "off_topic", "in_scope", "domain", "certificate_check")
 
 
 def load_intent_rules(path: Path | str | None = None) -> IntentRules:
