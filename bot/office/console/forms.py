@@ -6,7 +6,8 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FloatField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
 from bot.office.casework import MAX_NOTE
 from bot.office.questions import MAX_ANSWER_CHARS
@@ -89,3 +90,16 @@ class OfficeForm(FlaskForm):
             self.longitude.errors = ["กรุณากรอกทั้งละติจูดและลองจิจูด หรือเว้นว่างทั้งคู่"]
             return False
         return valid
+
+
+class CertificateStateForm(FlaskForm):
+    state = SelectField("สถานะใหม่", choices=[SelectChoice("valid", "ใช้ได้"), SelectChoice("suspended", "พักใช้"),
+                                              SelectChoice("revoked", "เพิกถอน"), SelectChoice("expired", "หมดอายุ")],
+                        validate_choice=False,
+                        validators=[DataRequired("กรุณาเลือกสถานะ"),
+                                    AnyOf(("valid", "suspended", "revoked", "expired"), "ไม่รู้จักสถานะนี้")])
+    reason = TextAreaField("เหตุผล (เก็บในประวัติ)", validators=[DataRequired("กรุณาระบุเหตุผล"), Length(max=500)])
+
+
+class CertificateImportForm(FlaskForm):
+    file = FileField("ไฟล์ CSV หรือ Excel (.xlsx)", validators=[FileRequired("กรุณาเลือกไฟล์")])
