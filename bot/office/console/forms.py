@@ -27,6 +27,8 @@ class StageForm(FlaskForm):
                         validators=[DataRequired("กรุณาเลือกขั้นตอน")])
     note = TextAreaField("บันทึก", validators=[Length(max=MAX_NOTE)])
     note_public = BooleanField("แสดงบันทึกนี้ให้ผู้ยื่นคำขอเห็นใน LINE")
+    certificate_number = StringField("เลขที่ใบรับรอง (ว่าง = ใช้เลขที่คำขอ)", validators=[Length(max=64)])
+    holder_name = StringField("ผู้ได้รับการรับรอง (กลุ่ม/วิสาหกิจ ตามที่ สมอ. เผยแพร่)", validators=[Length(max=300)])
 
 
 class ApplicationForm(FlaskForm):
