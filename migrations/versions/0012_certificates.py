@@ -5,6 +5,9 @@ Revises: 0011_documents
 Create Date: 2026-12-02 07:38:41.289509
 
 """
+import secrets
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -81,6 +84,33 @@ def upgrade():
     )
     with op.batch_alter_table('certificate_link', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificate_link_certificate_id'), ['certificate_id'], unique=False)
+
+    _records_of_issued_applications()
+
+
+def _records_of_issued_applications():
+    """Applications already at "certificate issued" (with a standard and an expiry date) get their record,
+    numbered as the application, holder left empty (never the applicant's name), so renewals go on."""
+    bind = op.get_bind()
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    rows = bind.execute(sa.text(
+        "SELECT id, number, standard_number, product, province, stage_entered_on, certificate_expires_on "
+        "FROM application WHERE stage = 'cert_issued' AND standard_number IS NOT NULL "
+        "AND certificate_expires_on IS NOT NULL")).mappings().all()
+    for row in rows:
+        certificate_id = bind.execute(sa.text(
+            "INSERT INTO certificate (number, standard_number, product, holder_name, province, issued_on, expires_on, "
+            "state, application_id, lookups, created_at, updated_at) VALUES (:number, :standard, :product, '', "
+            ":province, :issued, :expires, 'valid', :application, 0, :now, :now) RETURNING id"), {
+            "number": row["number"], "standard": row["standard_number"], "product": row["product"],
+            "province": row["province"], "issued": row["stage_entered_on"], "expires": row["certificate_expires_on"],
+            "application": row["id"], "now": now}).scalar_one()
+        bind.execute(sa.text("INSERT INTO certificate_event (certificate_id, from_state, to_state, reason, at) "
+                             "VALUES (:id, NULL, 'valid', :reason, :now)"),
+                     {"id": certificate_id, "reason": "จากคำขอที่ออกใบรับรองแล้ว (ก่อนมีทะเบียนใบรับรอง)", "now": now})
+        bind.execute(sa.text("INSERT INTO certificate_link (certificate_id, token, created_at) "
+                             "VALUES (:id, :token, :now)"),
+                     {"id": certificate_id, "token": secrets.token_urlsafe(18), "now": now})
 
 
 
