@@ -38,7 +38,7 @@ _SYNONYMS = {
     "expires_on": ("วันหมดอายุ", "วันที่หมดอายุ", "expires"),
     "state": ("สถานะ", "status"),
 }
-_HEADER_NOISE = re.compile(r"[\s._.()]+")
+_HEADER_NOISE = re.compile(r"[\s._()]+")
 _HEADERS = {_HEADER_NOISE.sub("", name.casefold()): field for field in FIELDS
             for name in (field, *_SYNONYMS[field])}
 STATE_WORDS = {"ใช้ได้": "valid", "ยังใช้ได้": "valid", "หมดอายุ": "expired", "พักใช้": "suspended",
