@@ -9,8 +9,9 @@ from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, health, metrics
+from bot import certificates, cli, health, metrics
 from bot.cases import applications, stage_push
+from bot.certificates import jobs as certificate_jobs
 from bot.config import load_config
 from bot.db import db, migrate
 from bot.documents import jobs as document_jobs
@@ -60,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(console.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
+    certificates.init_app(app)
     if app.config["SIMULATOR"]:
         _mount_simulator(app)
     cli.init_app(app)
@@ -85,10 +87,11 @@ def _track_requests(app: Flask) -> None:
 
 
 def _prepare() -> None:
-    """Before each claim, outside any transaction: new knowledge, documents to fetch from LINE, and the daily
-    retention purge of personal data when it is due."""
+    """Before each claim, outside any transaction: new knowledge, documents to fetch from LINE, the
+    certificates' daily expiry, and the daily retention purge of personal data when it is due."""
     refresh_brain()
     document_jobs.run_due()
+    certificate_jobs.run_daily()
     privacy.run_due()
 
 

@@ -132,6 +132,9 @@ def load_config(instance_path: Path, overrides: Mapping[str, Any] | None = None)
         # 0: answers never wait for a rebuild (they come from the current knowledge meanwhile)
         "KNOWLEDGE_REBUILD_WAIT_SECONDS": _env_float(env, "KNOWLEDGE_REBUILD_WAIT_SECONDS", 0.0),
         "DOCUMENT_DIR": env.get("DOCUMENT_DIR") or None,
+        # the address buyers reach the certificate page at (QR codes, verify_url); else this request's host
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        "CERTIFICATE_LOOKUPS_PER_MINUTE": max(1, int(env.get("CERTIFICATE_LOOKUPS_PER_MINUTE") or 30)),
         "DOCUMENT_MAX_BYTES": int(env.get("DOCUMENT_MAX_BYTES") or 10 * 1024 * 1024),
         "DOCUMENT_FETCH_TIMEOUT_SECONDS": _env_float(env, "DOCUMENT_FETCH_TIMEOUT_SECONDS", 30.0),
         # Personal data of applications closed longer than this is erased (bot/privacy/retention.py); 0 or empty: keep.

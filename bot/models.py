@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.certificates.model import Certificate  # noqa: F401  (certificate records, in their own module)
 from bot.db import Base, db, utcnow
 from bot.directory.model import Office  # noqa: F401  (the office directory's table, in its own module)
 from bot.documents.model import ApplicationDocument  # noqa: F401  (documents sent in LINE, in their own module)

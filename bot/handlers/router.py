@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.handlers import (
+    certificate,
     documents,
     faq,
     greeting,
@@ -101,6 +102,7 @@ INTENTS: dict[str, Handler] = {
     "privacy_data": privacy.show_kept,
     "privacy_delete": privacy.ask_delete,
     "privacy_notice": privacy.notice,
+    "certificate_check": certificate.check,
     office_contact.INTENT: office_contact.answer,
     office_contact.FORGOT_PHONE: office_contact.forgot_phone,
 }
@@ -131,6 +133,7 @@ POSTBACK_ACTIONS: dict[str, Handler] = {
     "privacy_delete": privacy.ask_delete,
     "privacy_delete_confirm": privacy.confirm_tapped,
     "privacy_delete_cancel": privacy.cancel_tapped,
+    "certificate": certificate.on_postback,
 }
 
 # An active flow (ConversationState.flow) gets the user's next text, at its step; each flow module
@@ -143,4 +146,5 @@ FLOWS: dict[str, Steps] = {
     lookup.FLOW: lookup.STEPS,
     office_contact.FLOW: office_contact.STEPS,
     privacy.FLOW: privacy.STEPS,
+    certificate.FLOW: certificate.STEPS,
 }

@@ -107,7 +107,7 @@ _CUE_INTENTS = (
 )
 # Personal data, in the order they are checked (a deletion request before "what do you keep about me").
 PRIVACY_INTENTS = ("privacy_delete", "privacy_data", "privacy_notice")
-_OPTIONAL_CUES = ("product_frame", "off_topic", "in_scope", "domain", *PRIVACY_INTENTS)
+_OPTIONAL_CUES = ("product_frame", "off_topic", "in_scope", "domain", *PRIVACY_INTENTS, "certificate_check")
 
 
 def load_intent_rules(path: Path | str | None = None) -> IntentRules:

@@ -46,6 +46,7 @@ INTENTS = (
     "greeting", "help", "product_standard", "status", "faq", "standard_lookup",
     "category", "cancel", "thanks", "officer", "unlink", "subscribe", "unsubscribe", "off_topic",
     *PRIVACY_INTENTS,
+    "certificate_check",
 )
 
 # A "which standard" cue loses only to a near-exact FAQ question ("มผช. คือมาตรฐานอะไร").
@@ -193,6 +194,8 @@ class IntentClassifier:
             if cues[news].fires(text):
                 return IntentResult(news, 0.9, lang, self._named_category(text))
 
+        if "certificate_check" in cues and cues["certificate_check"].fires(text):  # before codes: "… มผช. 12/2567"
+            return IntentResult("certificate_check", 0.95, lang)
         code = find_code_mention(text)
         mentions = find_application_mentions(text)
         status_cue = cues["status"].fires(text)

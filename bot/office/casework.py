@@ -26,6 +26,7 @@ from bot.cases.applications import (
 from bot.cases.provinces import normalize_province
 from bot.cases.stages import Stage
 from bot.cases.timeline import Timeline
+from bot.certificates.issue import issue_for_application, issues_certificate
 from bot.documents.records import documents_json
 from bot.knowledge.catalogue import standard_names
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer, OutboundMessage
@@ -156,13 +157,18 @@ def add_application(session: Session, officer: Officer, raw: Mapping[str, Any]) 
 
 
 def move_stage(session: Session, officer: Officer, number: str, stage: Any, note: Any = "",
-               note_public: bool = False) -> Application:
-    """Move an application the officer may manage; history + pushes in the caller's transaction."""
+               note_public: bool = False, certificate: Mapping[str, Any] | None = None) -> Application:
+    """Move an application the officer may manage; history + pushes in the caller's transaction. Reaching
+    "certificate issued" creates its certificate record (``certificate``: optional number, holder_name)."""
     application = application_for(session, officer, number)
     if not isinstance(stage, str) or not stage:
         raise InvalidFields({"stage": "ต้องระบุขั้นตอน / required"})
     text = checked_note(note)
     change_stage(session, application, stage, officer=officer, note=text, note_public=bool(note_public))
+    if issues_certificate(stage):
+        extra = certificate or {}
+        issue_for_application(session, application, officer, str(extra.get("number") or ""),
+                              str(extra.get("holder_name") or ""))
     return application
 
 

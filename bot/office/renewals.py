@@ -1,4 +1,8 @@
-"""Certificate-expiry reminders: one push per linked follower, once per certificate per window."""
+"""Certificate-expiry reminders: one push per linked follower, once per certificate per window.
+
+Read from the certificate records (bot.certificates): a valid certificate expiring within the window whose
+application has LINE followers. A suspended or revoked certificate gets no reminder; an expiry date an
+officer corrected (import) is the one reminded; a renewed certificate (new expiry date) is reminded anew."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.applications import linked_users, today_in_thailand
 from bot.cases.thaidate import format_thai_date, format_thai_date_en
+from bot.certificates.model import Certificate
 from bot.knowledge.catalogue import standard_label
 from bot.knowledge.replies import phrase
 from bot.line import messages as m
@@ -26,14 +31,13 @@ class RenewalRun:
     pushes: int = 0
 
 
-def renewal_message(session: Session, application: Application, today: date, lang: str) -> m.Message:
+def renewal_message(session: Session, certificate: Certificate, today: date, lang: str) -> m.Message:
     """A Flex card (Thai alt text) saying the certificate expires soon and what to do."""
-    expires = application.certificate_expires_on
-    assert expires is not None
+    expires = certificate.expires_on
     days = (expires - today).days
     when = format_thai_date_en(expires) if lang == "en" else format_thai_date(expires)
-    values = {"product": application.product, "date": when, "days": days, "province": application.province}
-    standard = standard_label(session, application.standard_number) if application.standard_number else "–"
+    values = {"product": certificate.product, "date": when, "days": days, "province": certificate.province}
+    standard = standard_label(session, certificate.standard_number)
 
     def row(label_key: str, value: str) -> dict[str, Any]:
         return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
@@ -43,9 +47,9 @@ def renewal_message(session: Session, application: Application, today: date, lan
     bubble = {"type": "bubble", "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": [
         {"type": "text", "text": phrase("renewal_title", lang), "weight": "bold", "size": "lg", "wrap": True,
          "color": "#b44d12"},
-        row("renewal_product", application.product),
+        row("renewal_product", certificate.product),
         row("renewal_standard", standard.strip()),
-        row("renewal_number", application.number),
+        row("renewal_number", certificate.number),
         row("renewal_expires", f"{when} ({phrase('renewal_days_left', lang, days=days)})"),
         {"type": "text", "text": phrase("renewal_action", lang, **values), "size": "sm", "wrap": True},
     ]}}
@@ -59,24 +63,26 @@ def send_renewal_reminders(session: Session, days: int, today: date | None = Non
     if not 1 <= days <= MAX_WINDOW_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_WINDOW_DAYS}")
     today = today or today_in_thailand()
-    already = exists().where(RenewalReminder.application_id == Application.id,
-                             RenewalReminder.expires_on == Application.certificate_expires_on,
+    already = exists().where(RenewalReminder.application_id == Certificate.application_id,
+                             RenewalReminder.expires_on == Certificate.expires_on,
                              RenewalReminder.window_days == days)
-    due = session.execute(select(Application).where(
-        Application.certificate_expires_on >= today, Application.certificate_expires_on <= today + timedelta(days=days),
-        ~already).order_by(Application.certificate_expires_on, Application.id)).scalars().all()
+    due = session.execute(select(Certificate).where(
+        Certificate.state == "valid", Certificate.application_id.is_not(None), Certificate.expires_on >= today,
+        Certificate.expires_on <= today + timedelta(days=days), ~already)
+        .order_by(Certificate.expires_on, Certificate.id)).scalars().all()
     run = RenewalRun()
-    for application in due:
-        followers = [user for user in linked_users(session, application) if user.following]
+    for certificate in due:
+        application = session.get(Application, certificate.application_id)
+        followers = [user for user in linked_users(session, application) if user.following] if application else []
         if not followers:
             continue  # nobody to tell yet; a later run reminds whoever links meanwhile
         try:
             with session.begin_nested():
-                session.add(RenewalReminder(application_id=application.id, window_days=days, recipients=len(followers),
-                                            expires_on=application.certificate_expires_on))
+                session.add(RenewalReminder(application_id=certificate.application_id, window_days=days,
+                                            recipients=len(followers), expires_on=certificate.expires_on))
                 session.flush()
                 for user in followers:
-                    enqueue_push(session, user.line_user_id, [renewal_message(session, application, today, user.language)],
+                    enqueue_push(session, user.line_user_id, [renewal_message(session, certificate, today, user.language)],
                                  purpose="renewal")
         except IntegrityError:  # another run reminded this certificate a moment ago
             continue

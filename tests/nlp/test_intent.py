@@ -36,6 +36,8 @@ EXAMPLES = {
     "unlink": ["ยกเลิกการผูกบัญชี", "เลิกผูกบัญชีค่ะ", "unlink my account"],
     "subscribe": ["รับข่าวหมวดอาหาร", "อยากรับข่าวเรื่องผ้าค่ะ", "subscribe to food news"],
     "unsubscribe": ["เลิกรับข่าวหมวดอาหาร", "ยกเลิกรับข่าวค่ะ", "unsubscribe drinks"],
+    "certificate_check": ["ตรวจสอบใบรับรอง มผช. ชม 0012/2567", "ตรวจใบรับรอง ๑๒/๒๕๖๗ หน่อยค่ะ",
+                          "check certificate 12/2567"],
     "off_topic": ["ราคาทองวันนี้เท่าไหร่", "หวยออกอะไรคะ", "is it sunny in chiang mai today?"],
     "privacy_delete": ["ช่วยลบข้อมูลของหนูด้วยค่ะ", "ลบข้อมูลส่วนบุคคลของผมทั้งหมด", "remove my personal details"],
     "privacy_data": ["ระบบมีข้อมูลของฉันอะไรบ้าง", "ข้อมูลส่วนบุคคลของผมมีอะไรบ้างครับ", "what information do you have on me"],

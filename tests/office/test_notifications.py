@@ -10,10 +10,13 @@ from sqlalchemy import func, insert, select, text
 
 from bot.cases.applications import change_stage, create_application, find_application, today_in_thailand
 from bot.cases.certificates import certificate_rule
+from bot.certificates.model import Certificate
+from bot.certificates.records import CertificateData, upsert
 from bot.db import db
 from bot.line.gateway import validate_messages
 from bot.models import (
     ApplicationEvent,
+    ApplicationLink,
     CategorySubscription,
     LineUser,
     OutboundMessage,
@@ -100,16 +103,30 @@ def test_certificate_expiry_is_set_when_issued(db_app, office):
     assert certificate_rule().expires_on(date(2024, 2, 29)) == date(2027, 2, 28)
 
 
+def _certificate(number: str, expires_on: date, state: str = "valid") -> Certificate:
+    """The certificate record of application ``number`` (as the console creates it when issued)."""
+    application = find_application(db.session, number)
+    certificate, _ = upsert(db.session, CertificateData(
+        number=f"C{number}", standard_number=129, standard_year=2565, product=application.product,
+        holder_name="วิสาหกิจชุมชนบ้านดอน", province=application.province, issued_on=expires_on - timedelta(days=1000),
+        expires_on=expires_on, state=state))
+    certificate.application_id = application.id
+    db.session.flush()
+    return certificate
+
+
 def test_renewal_reminders_once_per_certificate_per_window(db_app, office, fake_line):
     today = today_in_thailand()
     follower = office["followers"]["เชียงใหม่"]
     with db_app.app_context():
-        soon = find_application(db.session, "67/0012")
-        soon.stage, soon.certificate_expires_on = "cert_issued", today + timedelta(days=40)
-        later = find_application(db.session, "67/0099")
-        later.stage, later.certificate_expires_on = "cert_issued", today + timedelta(days=200)
-        nobody = create_application(db.session, new_application("66/0500", days_ago=400))
-        nobody.stage, nobody.certificate_expires_on = "cert_issued", today + timedelta(days=10)
+        _certificate("67/0012", today + timedelta(days=40))
+        _certificate("67/0099", today + timedelta(days=200))
+        create_application(db.session, new_application("66/0500", days_ago=400))
+        _certificate("66/0500", today + timedelta(days=10))  # nobody follows it
+        suspended = create_application(db.session, new_application("66/0501", days_ago=400))
+        db.session.add(ApplicationLink(application_id=suspended.id, line_user_id=find_application(
+            db.session, "67/0012").links[0].line_user_id))
+        _certificate("66/0501", today + timedelta(days=10), state="suspended")  # no reminder for it
         db.session.commit()
         first = send_renewal_reminders(db.session, 90)
         assert (first.certificates, first.pushes) == (1, 1)
@@ -126,7 +143,7 @@ def test_renewal_reminders_once_per_certificate_per_window(db_app, office, fake_
     card = deliveries[0].messages[0]
     validate_messages([card])
     assert card["type"] == "flex" and "หมดอายุ" in card["altText"] and "อีก 40 วัน" in card["altText"]
-    assert "67/0012" in json.dumps(card["contents"], ensure_ascii=False)
+    assert "C67/0012" in json.dumps(card["contents"], ensure_ascii=False)  # the certificate's number
     assert fake_line.messages_for(office["followers"]["ลำพูน"]) == []
 
 
@@ -134,11 +151,10 @@ def test_renewal_reminder_renews_with_a_new_certificate(db_app, office):
     """A renewed certificate (new expiry date) is a new certificate: it gets its own reminder."""
     today = today_in_thailand()
     with db_app.app_context():
-        application = find_application(db.session, "67/0012")
-        application.stage, application.certificate_expires_on = "cert_issued", today + timedelta(days=20)
+        certificate = _certificate("67/0012", today + timedelta(days=20))
         db.session.commit()
         assert send_renewal_reminders(db.session, 30).certificates == 1
-        application.certificate_expires_on = today + timedelta(days=25)
+        certificate.expires_on = today + timedelta(days=25)
         db.session.commit()
         assert send_renewal_reminders(db.session, 30).certificates == 1
     bad = db_app.test_cli_runner().invoke(args=["notify", "renewals", "--days", "0"])

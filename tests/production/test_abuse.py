@@ -22,7 +22,8 @@ from tests.office.fixtures import PASSWORD, csrf_from, login
 OWN, OTHER = "67/0012", "67/0099"  # เชียงใหม่ (somchai's), ลำพูน (somsri's)
 GET_PAGES = ["/console/", "/console/applications", "/console/applications/new", "/console/applications/import",
              "/console/applications/import/template.csv", "/console/applications/import/template.xlsx",
-             "/console/unmatched", "/console/questions"]
+             "/console/unmatched", "/console/questions", "/console/certificates", "/console/certificates/import",
+             "/console/certificates/template.xlsx"]
 ADMIN_PAGES = ["/console/officers", "/console/officers/{somsri}/password"]  # officer accounts: admins only
 
 
@@ -141,7 +142,36 @@ def _path_for(rule) -> str:
     values = {"number": OWN, "province": "เชียงใหม่", "query_id": 1, "question_id": 1, "filename": "x"}
     return rule.rule.replace("<path:number>", OWN).replace("<province>", values["province"]) \
         .replace("<int:query_id>", "1").replace("<int:question_id>", "1").replace("<int:officer_id>", "1") \
-        .replace("<any(csv, xlsx):fmt>", "csv")
+        .replace("<any(csv, xlsx):fmt>", "csv").replace("<kind>", "png").replace("<fmt>", "csv")
+
+
+CERTIFICATE_EXPECTED = {  # role → (console page, its QR code, state change, API) of เชียงใหม่'s certificate
+    "anonymous": (302, 302, 302, 401), "own": (200, 200, 302, 200), "other": (403, 403, 403, 404),
+    "admin": (200, 200, 302, 200), "deactivated": (302, 302, 302, 401),
+}
+
+
+@pytest.mark.parametrize("role", sorted(CERTIFICATE_EXPECTED))
+def test_certificate_routes_by_role(db_app, office, role):
+    from tests.certificates.data import load_good
+
+    load_good(db_app)
+    client = _console_client(db_app, role)
+    number = "ชม 0012/2567"
+    page = client.get(f"/console/certificates/{number}")
+    qr = client.get(f"/console/certificates/{number}/qr.png")
+    token = csrf_from(client.get("/console/login").get_data(as_text=True)) if role in ("anonymous", "deactivated") \
+        else csrf_from(client.get("/console/certificates/import").get_data(as_text=True))
+    changed = client.post(f"/console/certificates/{number}/state",
+                          data={"state": "suspended", "reason": "ตรวจพบฉลากไม่ตรง", "csrf_token": token})
+    api_token = {"own": "somchai", "other": "somsri", "admin": "admin", "deactivated": "somchai"}.get(role)
+    headers = {"Authorization": f"Bearer {office['tokens'][api_token]}"} if api_token else {}
+    api = db_app.test_client().get(f"/api/v1/certificates/{number}", headers=headers)
+    assert (page.status_code, qr.status_code, changed.status_code, api.status_code) == CERTIFICATE_EXPECTED[role]
+    if role in ("own", "admin"):
+        assert api.get_json()["state"] == "suspended"  # the API reads the change at once
+        shown = client.get(f"/console/certificates/{number}").get_data(as_text=True)
+        assert "พักใช้" in shown and "ตรวจพบฉลากไม่ตรง" in shown
 
 
 def test_every_state_changing_console_request_needs_a_csrf_token(db_app, office):

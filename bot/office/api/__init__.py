@@ -4,6 +4,8 @@ Same rules and province scope as the console. Errors are JSON ``{"error": {"code
 (plus ``fields`` for 422): 400 malformed JSON or an unknown ``status`` of the questions, 401 no or bad token, 403 another province,
 404 unknown application, 409 duplicate number or a stage move that is not allowed, 422 invalid fields.
 PATCH takes one move ``{"stage", "note"}`` or several made offline ``{"stages": [{"stage", "on", "note"}, …]}``.
+Certificates (``GET /certificates/<number>``) of another province answer 404, as unknown ones do: a
+token cannot tell whether another office holds a number.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot.cases.applications import ApplicationError, stage_book
+from bot.cases.applications import ApplicationError, stage_book, today_in_thailand
+from bot.certificates.facts import certificate_json
+from bot.certificates.records import find_certificate
 from bot.db import db
 from bot.office.casework import InvalidFields, add_application, application_json, move_stage, search_applications
 from bot.office.moves import record_moves
-from bot.office.officers import application_for, officer_for_token
+from bot.office.officers import application_for, may_manage, officer_for_token
 from bot.office.questions import LISTED, list_questions, question_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -109,7 +113,9 @@ def change(number: str) -> Response:
     note_public = data.get("note_public", False)
     if not isinstance(note_public, bool):
         raise InvalidFields({"note_public": "ต้องเป็น true หรือ false / must be true or false"})
-    application = move_stage(db.session(), g.officer, number, data.get("stage"), data.get("note", ""), note_public)
+    certificate = {"number": data.get("certificate_number"), "holder_name": data.get("holder_name")}
+    application = move_stage(db.session(), g.officer, number, data.get("stage"), data.get("note", ""), note_public,
+                             certificate)
     db.session.commit()
     return jsonify(application_json(db.session(), application))
 
@@ -147,3 +153,12 @@ def questions() -> Response:
         return error(400, "bad_page", "limit และ page ต้องเป็นตัวเลข / limit and page must be whole numbers")
     found = list_questions(db.session(), g.officer, status, limit=limit, offset=(page - 1) * limit)
     return jsonify([question_json(q) for q in found])
+
+
+@bp.get("/certificates/<path:number>")
+def certificate(number: str) -> Response:
+    """One certificate of the officer's province (admins: any) with ``verify_url``; else 404."""
+    found = find_certificate(db.session(), number)
+    if found is None or not may_manage(g.officer, found.province):
+        return error(404, "not_found", "ไม่พบใบรับรองเลขที่นี้ / no such certificate")
+    return jsonify(certificate_json(db.session(), found, today_in_thailand()))

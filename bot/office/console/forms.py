@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -17,7 +17,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, AnyOf, DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from bot.office.casework import MAX_NOTE
 from bot.office.questions import MAX_ANSWER_CHARS
@@ -39,6 +40,8 @@ class StageForm(FlaskForm):
                         validators=[DataRequired("กรุณาเลือกขั้นตอน")])
     note = TextAreaField("บันทึก", validators=[Length(max=MAX_NOTE)])
     note_public = BooleanField("แสดงบันทึกนี้ให้ผู้ยื่นคำขอเห็นใน LINE")
+    certificate_number = StringField("เลขที่ใบรับรอง (ว่าง = ใช้เลขที่คำขอ)", validators=[Length(max=64)])
+    holder_name = StringField("ผู้ได้รับการรับรอง (กลุ่ม/วิสาหกิจ ตามที่ สมอ. เผยแพร่)", validators=[Length(max=300)])
 
 
 class ApplicationForm(FlaskForm):
@@ -129,3 +132,16 @@ class OfficeForm(FlaskForm):
             self.longitude.errors = ["กรุณากรอกทั้งละติจูดและลองจิจูด หรือเว้นว่างทั้งคู่"]
             return False
         return valid
+
+
+class CertificateStateForm(FlaskForm):
+    state = SelectField("สถานะใหม่", choices=[SelectChoice("valid", "ใช้ได้"), SelectChoice("suspended", "พักใช้"),
+                                              SelectChoice("revoked", "เพิกถอน"), SelectChoice("expired", "หมดอายุ")],
+                        validate_choice=False,
+                        validators=[DataRequired("กรุณาเลือกสถานะ"),
+                                    AnyOf(("valid", "suspended", "revoked", "expired"), "ไม่รู้จักสถานะนี้")])
+    reason = TextAreaField("เหตุผล (เก็บในประวัติ)", validators=[DataRequired("กรุณาระบุเหตุผล"), Length(max=500)])
+
+
+class CertificateImportForm(FlaskForm):
+    file = FileField("ไฟล์ CSV หรือ Excel (.xlsx)", validators=[FileRequired("กรุณาเลือกไฟล์")])

@@ -122,7 +122,8 @@ def change_stage(number: str):
         return _detail(found, form), 400
     try:
         move_stage(db.session(), g.officer, found.number, form.stage.data, form.note.data or "",
-                   form.note_public.data)
+                   form.note_public.data, {"number": form.certificate_number.data,
+                                           "holder_name": form.holder_name.data})
     except ApplicationError as exc:
         db.session.rollback()
         form.stage.errors = [str(exc)]
