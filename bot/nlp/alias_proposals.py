@@ -18,6 +18,7 @@ MIN_CHARS = 2  # a shorter phrase is not a product ("ก", "a")
 COMBINE_MAX_CHARS = 12  # two short Thai parts may be one product typed with a comma ("กระเป๋า, ผักตบชวา")
 SAME_PRODUCT_RATIO = 90  # rapidfuzz ratio of two spellings of one product ("น้ำพริกเผา" / "น้ำพริกเผ่า")
 _THAI = re.compile(r"^[\u0e00-\u0e7f]+$")
+_THAI_SPACE = re.compile(r"(?<=[\u0e00-\u0e7f]) +(?=[\u0e00-\u0e7f])")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _strip(phrase: str, words: ProposalWords) -> str:
                 text, changed = text[len(word):].strip(), True
             elif low.endswith(word) and (_THAI.match(word) or low[-len(word) - 1] == " "):
                 text, changed = text[: -len(word)].strip(), True
-    return text
+    return _THAI_SPACE.sub("", text)  # Thai writes one name without spaces: "กระเป๋า ผักตบชวา" → one word
 
 
 def propose_aliases(phrases: Sequence[str], words: ProposalWords, text: str = "") -> list[str]:
