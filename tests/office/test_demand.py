@@ -90,7 +90,7 @@ def test_spellings_of_one_product_are_merged_and_months_in_buddhist_era():
 def test_the_chart_is_plain_svg_with_escaped_labels():
     svg = str(bar_chart([("<b>ผ้า</b>", 4), ("ไหม", 2)], "ทดสอบ"))
     assert svg.startswith("<svg") and "&lt;b&gt;ผ้า&lt;/b&gt;" in svg and "<b>" not in svg
-    assert 'width="536"' in svg and 'width="268"' in svg  # scaled to the largest
+    assert 'width="336"' in svg and 'width="168"' in svg  # scaled to the largest
     assert "ยังไม่มีข้อมูล" in str(bar_chart([], "ว่าง"))
 
 

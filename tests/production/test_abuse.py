@@ -21,7 +21,8 @@ from tests.office.fixtures import PASSWORD, csrf_from, login
 
 OWN, OTHER = "67/0012", "67/0099"  # เชียงใหม่ (somchai's), ลำพูน (somsri's)
 GET_PAGES = ["/console/", "/console/applications", "/console/applications/new", "/console/applications/import",
-             "/console/unmatched", "/console/questions"]
+             "/console/unmatched", "/console/questions", "/console/demand", "/console/demand.csv",
+             "/console/demand?months=all"]
 
 
 def _deactivate(app, username: str) -> None:

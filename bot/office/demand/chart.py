@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-WIDTH = 600
-ROW = 38  # label line + bar
+WIDTH = 400  # about a phone's width: the labels stay readable when the chart shrinks
+ROW = 40  # label line + bar
 BAR = 14
 LEFT = 4
 COUNT_ROOM = 60  # room at the right of the longest bar for its count
@@ -23,7 +23,7 @@ def bar_chart(bars: list[tuple[str, int]], title: str, unit: str = "คน") -> 
         y = i * ROW
         length = max(2, round((WIDTH - LEFT - COUNT_ROOM) * count / top))
         parts.append(f'<text x="{LEFT}" y="{y + 15}" class="chart-label">{escape(label)}</text>'
-                     f'<rect x="{LEFT}" y="{y + 20}" width="{length}" height="{BAR}" rx="3" class="chart-bar"/>'
-                     f'<text x="{LEFT + length + 6}" y="{y + 32}" class="chart-count">{count} {escape(unit)}</text>')
+                     f'<rect x="{LEFT}" y="{y + 21}" width="{length}" height="{BAR}" rx="3" class="chart-bar"/>'
+                     f'<text x="{LEFT + length + 6}" y="{y + 33}" class="chart-count">{count} {escape(unit)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
