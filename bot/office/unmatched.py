@@ -15,7 +15,7 @@ from bot.logs import redact
 from bot.models import LineUser, UnmatchedQuery
 from bot.nlp.normalize import clean_text, normalize_text
 from bot.office.demand.model import UnmatchedAsk
-from bot.office.questions import province_of
+from bot.office.questions import asker_province
 
 # Kinds of unmatched product questions.
 NOT_IN_KNOWLEDGE = "not_in_knowledge"  # a community product whose standard is not in our data
@@ -48,7 +48,7 @@ def record_unmatched(session: Session, kind: str, example: str, *, normalized: s
     now = now or utcnow()
     row = _count(session, kind, normalized, example, now)
     session.add(UnmatchedAsk(query_id=row.id, line_user_id=user.id if user is not None else None,
-                             province=province_of(session, user.id) if user is not None else None, asked_at=now))
+                             province=asker_province(session, user.id) if user is not None else None, asked_at=now))
     return row
 
 

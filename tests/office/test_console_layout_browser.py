@@ -120,6 +120,7 @@ def _check(page, width: int, shot: Path, logged_in: bool = True) -> None:
         assert not menu.is_visible()
         page.click("#menu-button")
         assert menu.is_visible() and page.locator("#logout").is_visible()
+        page.screenshot(path=str(shot.with_name(f"{shot.stem}-menu.png")))
         opened = page.evaluate(LAYOUT)
         assert opened["broken"] == [] and opened["scroll"] <= opened["inner"], where
         page.click("#menu-button")

@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.db import db
-from bot.models import LineUser
+from bot.models import LineUser, OfficerQuestion
 from bot.office.demand.chart import bar_chart
 from bot.office.demand.model import UnmatchedAsk
 from bot.office.demand.report import Ask, build_demand, month_label
+from bot.office.unmatched import NOT_IN_KNOWLEDGE, record_unmatched
 from tests.helpers import say
 from tests.office.fixtures import login
 
@@ -98,3 +99,17 @@ def test_month_of_an_ask_is_thai_time():
     from bot.office.demand.report import _month
 
     assert _month(datetime(2026, 11, 30, 18, 0)) == (2026, 12)  # 01:00 on 1 Dec in Bangkok
+
+
+def test_an_unlinked_askers_province_is_the_one_of_their_question_to_an_officer(db_app):
+    with db_app.app_context():
+        user = LineUser(line_user_id=STRANGER, language="th")
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(OfficerQuestion(line_user_id=user.id, text="ขอเบอร์ สอจ.ลำพูน", reason="request",
+                                       status="pending", province="ลำพูน"))
+        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "ทำสบู่สมุนไพรขาย", normalized="สบู่สมุนไพร", user=user)
+        record_unmatched(db.session, NOT_IN_KNOWLEDGE, "สบู่สมุนไพร", normalized="สบู่สมุนไพร")  # no user (CLI, tests)
+        db.session.commit()
+        asks = db.session.scalars(select(UnmatchedAsk).order_by(UnmatchedAsk.id)).all()
+        assert [(a.province, a.line_user_id) for a in asks] == [("ลำพูน", user.id), (None, None)]

@@ -19,7 +19,7 @@ from bot.nlp.alias_proposals import same_product
 from bot.office.aliases import proposals_for
 from bot.office.demand.model import UnmatchedAsk
 from bot.office.officers import may_manage
-from bot.office.questions import province_of
+from bot.office.questions import asker_province
 from bot.office.unmatched import NONE_FITS, NOT_IN_KNOWLEDGE
 
 DEMAND_KINDS = (NOT_IN_KNOWLEDGE, NONE_FITS)
@@ -94,7 +94,7 @@ def collect_asks(session: Session, officer: Officer, since: datetime | None = No
         province = ask.province
         if province is None and ask.line_user_id is not None:
             if ask.line_user_id not in linked:
-                linked[ask.line_user_id] = province_of(session, ask.line_user_id)
+                linked[ask.line_user_id] = asker_province(session, ask.line_user_id)
             province = linked[ask.line_user_id]
         if province is None and not officer.is_admin or province is not None and not may_manage(officer, province):
             continue
