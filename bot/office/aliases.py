@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -83,30 +83,31 @@ def proposals_for(example: str) -> list[str]:
     return propose_aliases([p.display for p in prepared.phrases if p.is_meaningful], proposal_words(), example)
 
 
-def search_standards(session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[StandardRecord]:
+def search_standards(session: Session, text: str, limit: int = SEARCH_LIMIT,
+                     editions: dict[int, StandardRecord] | None = None) -> list[StandardRecord]:
     """Current standards of the whole catalogue by code or number ("129", "มผช. 129/2546"), Thai or English
-    title (words inside it, or close to it), best first."""
+    title (words inside it, or close to it), best first. ``editions``: the catalogue, when already read."""
     query = normalize_text(clean_text(to_arabic_digits(text), 200))
     if not query:
         return []
-    editions = current_editions(session)
+    editions = current_editions(session) if editions is None else editions
     ref = parse_standard_ref(query) or (parse_standard_ref(f"มผช. {query}") if query.isdigit() else None)
     if ref is not None:
         return [editions[ref[0]]] if ref[0] in editions else []
     key = product_key(query)
-    scored = []
-    for record in editions.values():
-        score = _title_score(key, [product_key(t) for t in (record.name, record.name_en) if t])
-        if score >= FUZZY_AT_LEAST:
-            scored.append((-score, len(record.name), record.number, record))
-    return [record for *_, record in sorted(scored, key=lambda s: s[:3])[:limit]]
-
-
-def _title_score(key: str, titles: list[str]) -> float:
-    """100 when the search is inside a title, else how close it comes to one (rapidfuzz)."""
-    if any(key in t for t in titles):
-        return 100.0
-    return max((fuzz.partial_ratio(key, t) for t in titles), default=0.0)
+    records = list(editions.values())
+    titles = [(i, product_key(t)) for i, r in enumerate(records) for t in (r.name, r.name_en) if t]
+    best: dict[int, float] = {}
+    for i, title in titles:  # the search inside a title: the best score
+        if key in title:
+            best[i] = 100.0
+    if len(best) < limit:  # then titles close to it (rapidfuzz, in C over the whole catalogue)
+        for _title, score, at in process.extract(key, [t for _, t in titles], scorer=fuzz.partial_ratio,
+                                                 score_cutoff=FUZZY_AT_LEAST, limit=None):
+            i = titles[at][0]
+            best[i] = max(best.get(i, 0.0), score)
+    ranked = sorted(best, key=lambda i: (-best[i], len(records[i].name), records[i].number))
+    return [records[i] for i in ranked[:limit]]
 
 
 def answered_by(session: Session, alias: str) -> list[UnmatchedQuery]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.db import db
+from bot.knowledge.catalogue import current_editions
 from bot.models import StandardAlias, UnmatchedQuery
 from bot.nlp.records import StandardRecord
 from bot.office.aliases import (
@@ -25,7 +26,7 @@ from bot.office.console.base import bp, login_required
 from bot.office.console.forms import AliasForm, PostForm
 
 CANDIDATES = 3  # standards offered under each proposed product
-SHOWN = 100  # queries on the page, the most frequent first
+SHOWN = 50  # queries on the page, the most frequent first (each one searches the catalogue)
 
 
 @dataclass
@@ -39,10 +40,11 @@ class Row:
 
 def _rows(queries: list[UnmatchedQuery], find: str, find_for: int | None) -> list[Row]:
     rows = []
+    catalogue = current_editions(db.session())  # read once for every search of the page
     for query in queries:
         products = proposals_for(query.example) or [query.normalized]
-        proposals = [(p, search_standards(db.session(), p, CANDIDATES)) for p in products]
-        found = search_standards(db.session(), find) if find and query.id == find_for else []
+        proposals = [(p, search_standards(db.session(), p, CANDIDATES, catalogue)) for p in products]
+        found = search_standards(db.session(), find, editions=catalogue) if find and query.id == find_for else []
         rows.append(Row(query, proposals, found))
     return rows
 
