@@ -68,7 +68,7 @@ def _answer_text(turn: Turn, text: str) -> list[m.Message]:
         questions.withdraw_offers(turn.session, turn.user)
         related = [e for e, h in zip(entries[1:], decision.hits[1:], strict=False) if h.score >= RELATED_MIN]
         return [_answer_message(turn, entries[0], related)]
-    record_unmatched(turn.session, "faq", text, now=turn.now)
+    record_unmatched(turn.session, "faq", text, now=turn.now, user=turn.user)
     offer = questions.offer(turn.session, turn.user, text, turn.lang, turn.now)
     officer = m.postback(phrase("button_ask_officer", turn.lang), f"action=officer&q={offer.id}",
                          phrase("button_ask_officer", turn.lang))

@@ -93,7 +93,7 @@ def none_fits(turn: Turn) -> list[m.Message]:
     state = turn.state()
     query = str(state.data.get("query", "")) if state is not None and state.flow == FLOW else ""
     if query:
-        unmatched.record_unmatched(turn.session, unmatched.NONE_FITS, query, normalized=_normalized(query), now=turn.now)
+        _count(turn, unmatched.NONE_FITS, query, _normalized(query))
     turn.enter(FLOW, "ask")
     return [m.text(phrase("product_none_fits", turn.lang, url=tisi_standard_list_url()),
                    [*_not_covered_actions(turn.lang), office_contact.button_for(turn)])]
@@ -133,7 +133,7 @@ def _cards_answer(turn: Turn, text: str, covered: list[ProductMatch], known: lis
     cards = [(part, rec) for part, rec in records if rec is not None]
     if any(p.verdict == CHOOSE and (not p.candidates or p.candidates[0].score < LOW_CONFIDENCE_BELOW)
            for p in covered):
-        unmatched.record_unmatched(turn.session, unmatched.LOW_CONFIDENCE, text, normalized=_normalized(text), now=turn.now)
+        _count(turn, unmatched.LOW_CONFIDENCE, text, _normalized(text))
     products = _products(covered)
     if several:
         intro = phrase("product_intro_many", lang, products=products)
@@ -193,7 +193,7 @@ def _uncovered_notes(turn: Turn, text: str, known: list[ProductMatch], lang: str
     for parts, key, kind in groups:
         if parts:
             products = _products(parts)
-            unmatched.record_unmatched(turn.session, kind, text, normalized=products, now=turn.now)
+            _count(turn, kind, text, products)
             if listed_on is not None and key == "product_also_uncovered":
                 key = "product_also_no_standard"
             notes.append(m.text(phrase(key, lang, products=products, url=tisi_standard_list_url(),
@@ -208,7 +208,7 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     community = [p for p in known if p.verdict != NOT_COMMUNITY_PRODUCT]
     if known and not community:
         products = _products(known)
-        unmatched.record_unmatched(turn.session, unmatched.NOT_COMMUNITY, text, normalized=products, now=turn.now)
+        _count(turn, unmatched.NOT_COMMUNITY, text, products)
         lines = [phrase("product_not_community", lang, products=products)]
         for key in dict.fromkeys(WHERE_INSTEAD.get(p.detail, "product_where_other") for p in known):
             lines.append(phrase(key, lang))
@@ -216,7 +216,7 @@ def _not_covered_answer(turn: Turn, text: str, result: MatchResult, known: list[
     parts = community or list(result.parts)
     products = _products(parts) if parts else _clip(text, MAX_PRODUCT_CHARS)
     normalized = _products(community) if community else _normalized(text)
-    unmatched.record_unmatched(turn.session, unmatched.NOT_IN_KNOWLEDGE, text, normalized=normalized, now=turn.now)
+    _count(turn, unmatched.NOT_IN_KNOWLEDGE, text, normalized)
     listed_on = list_checked_on()
     if listed_on is not None:  # the whole list is known: say plainly that no standard covers it
         lines = [phrase("product_no_standard_covers", lang, products=products, url=tisi_standard_list_url(),
@@ -256,6 +256,11 @@ def _not_covered_actions(lang: str) -> list[m.Action]:
     return [m.link(phrase("product_button_tisi_list", lang), tisi_standard_list_url()),
             m.postback(phrase("button_ask_question", lang), "action=ask_question", phrase("button_ask_question", lang)),
             m.postback(phrase("button_track_status", lang), "action=track_status", phrase("button_track_status", lang))]
+
+
+def _count(turn: Turn, kind: str, text: str, normalized: str) -> None:
+    """One more unmatched ``kind`` query for officers, and this ask for the demand map."""
+    unmatched.record_unmatched(turn.session, kind, text, normalized=normalized, now=turn.now, user=turn.user)
 
 
 def _products(parts: list[ProductMatch]) -> str:

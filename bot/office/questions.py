@@ -141,6 +141,15 @@ def province_of(session: Session, line_user_pk: int) -> str | None:
     return normalize_province(province) if province else None
 
 
+def asker_province(session: Session, line_user_pk: int) -> str | None:
+    """The user's province office: their linked application's, else the one their latest question to an
+    officer was queued for (a province they named in the chat)."""
+    return province_of(session, line_user_pk) or session.scalars(
+        select(OfficerQuestion.province).where(OfficerQuestion.line_user_id == line_user_pk,
+                                               OfficerQuestion.province.is_not(None))
+        .order_by(OfficerQuestion.asked_at.desc(), OfficerQuestion.id.desc()).limit(1)).first()
+
+
 def pending_questions(session: Session, province: str | None = None, limit: int = 500) -> list[OfficerQuestion]:
     """Questions waiting for an officer, oldest first.
 

@@ -57,3 +57,15 @@ def test_concurrent_workers_count_every_query_once(db_app):
         thread.join(timeout=60)
     assert not errors
     assert rows(db_app) == [(NOT_IN_KNOWLEDGE, "สบู่สมุนไพร", "สบู่สมุนไพรค่ะ", 20)]
+
+
+def test_every_kind_has_a_thai_and_an_english_label():
+    from bot.office import unmatched
+
+    kinds = [unmatched.NOT_IN_KNOWLEDGE, unmatched.NOT_COMMUNITY, unmatched.LOW_CONFIDENCE, unmatched.NONE_FITS,
+             "faq", "officer"]
+    for kind in kinds:
+        th, en = unmatched.kind_label(kind), unmatched.kind_label(kind, "en")
+        assert th != kind and en != kind and th != en, kind
+    assert unmatched.kind_label("none_fits") == "ผู้ใช้บอกว่าไม่มีมาตรฐานที่ตรง"
+    assert unmatched.kind_label("something_new") == "something_new"  # shown as it is rather than hidden

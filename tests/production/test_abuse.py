@@ -23,7 +23,8 @@ OWN, OTHER = "67/0012", "67/0099"  # เชียงใหม่ (somchai's), �
 GET_PAGES = ["/console/", "/console/applications", "/console/applications/new", "/console/applications/import",
              "/console/applications/import/template.csv", "/console/applications/import/template.xlsx",
              "/console/unmatched", "/console/questions", "/console/certificates", "/console/certificates/import",
-             "/console/certificates/template.xlsx"]
+             "/console/certificates/template.xlsx", "/console/demand", "/console/demand.csv",
+             "/console/demand?months=all"]
 ADMIN_PAGES = ["/console/officers", "/console/officers/{somsri}/password"]  # officer accounts: admins only
 
 

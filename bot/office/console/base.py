@@ -17,6 +17,7 @@ from bot.cases.applications import in_thailand, stage_book
 from bot.cases.thaidate import format_thai_date
 from bot.db import db
 from bot.models import Officer
+from bot.office.unmatched import kind_label
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -127,3 +128,6 @@ def stage_label(key: str | None) -> str:
 @bp.app_template_filter("mask_line_id")
 def mask_line_id(value: str) -> str:
     return f"{value[:5]}…{value[-4:]}" if value and len(value) > 12 else (value or "")
+
+
+bp.add_app_template_filter(kind_label, "kind_label")

@@ -10,7 +10,6 @@ from bot.cases.provinces import provinces
 from bot.db import db
 from bot.metrics import CONSOLE_LOGINS
 from bot.models import OfficerQuestion
-from bot.office.aliases import AliasError, add_alias, dismiss_query, unmatched_queries
 from bot.office.casework import (
     InvalidFields,
     add_application,
@@ -24,7 +23,7 @@ from bot.office.casework import (
     stage_counts,
 )
 from bot.office.console.base import bp, login_required, safe_next, start_session
-from bot.office.console.forms import AliasForm, AnswerForm, ApplicationForm, LoginForm, PostForm, StageForm
+from bot.office.console.forms import AnswerForm, ApplicationForm, LoginForm, PostForm, StageForm
 from bot.office.officers import application_for, authenticate
 from bot.office.questions import (
     QuestionError,
@@ -191,44 +190,6 @@ def _province_choices() -> list[tuple[str, str]]:
     return [(g.officer.province, g.officer.province)]
 
 
-# ---- teaching the bot ------------------------------------------------------------------------------------
-@bp.get("/unmatched")
-@login_required
-def unmatched():
-    return _unmatched_page(AliasForm())
-
-
-def _unmatched_page(form: AliasForm, status: int = 200):
-    standards = sorted(known_standards(db.session()).items())
-    return render_template("console/unmatched.html", queries=unmatched_queries(db.session()), form=form,
-                           standards=standards, dismiss=PostForm()), status
-
-
-@bp.post("/unmatched/alias")
-@login_required
-def add_unmatched_alias():
-    form = AliasForm()
-    if not form.validate_on_submit():
-        return _unmatched_page(form, 400)
-    query_id = int(form.query_id.data) if (form.query_id.data or "").isdigit() else None
-    try:
-        alias = add_alias(db.session(), g.officer, form.alias.data, form.standard_number.data, query_id)
-        db.session.commit()
-    except AliasError as exc:
-        db.session.rollback()
-        form.alias.errors = [str(exc)]
-        return _unmatched_page(form, 422)
-    flash(f"เพิ่มชื่อเรียก \"{alias.alias}\" ให้ มผช. {alias.standard_number} แล้ว บอทจะรู้จักชื่อนี้ทันที", "success")
-    return redirect(url_for("console.unmatched"))
-
-
-@bp.post("/unmatched/<int:query_id>/dismiss")
-@login_required
-def dismiss_unmatched(query_id: int):
-    if dismiss_query(db.session(), query_id):
-        db.session.commit()
-        flash("ซ่อนคำถามนี้แล้ว", "info")
-    return redirect(url_for("console.unmatched"))
 
 
 # ---- questions for officers (answered by LINE) -------------------------------------------------------------
