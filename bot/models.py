@@ -25,8 +25,8 @@ from bot.certificates.model import Certificate  # noqa: F401  (certificate recor
 from bot.db import Base, db, utcnow
 from bot.directory.model import Office  # noqa: F401  (the office directory's table, in its own module)
 from bot.documents.model import ApplicationDocument  # noqa: F401  (documents sent in LINE, in their own module)
-from bot.privacy.model import PrivacyAudit  # noqa: F401  (who exported or erased personal data, in its own module)
 from bot.office.demand.model import UnmatchedAsk  # noqa: F401  (each ask of an unmatched query, for the demand map)
+from bot.privacy.model import PrivacyAudit  # noqa: F401  (who exported or erased personal data, in its own module)
 
 # Flask-SQLAlchemy builds db.Model from Base at run time; type checkers see Base itself.
 if TYPE_CHECKING:

@@ -8,16 +8,19 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.cases.applications import find_application
 from bot.db import db
 from bot.documents.model import ApplicationDocument
 from bot.documents.storage import document_storage
-from bot.models import LineUser, OfficerQuestion, UnmatchedQuery
+from bot.models import LineUser, Officer, OfficerQuestion, UnmatchedQuery
 from bot.office.demand.model import UnmatchedAsk
+from tests.certificates.data import load_good
 from tests.conftest import LiveServer
 from tests.office.fixtures import PASSWORD
 
+CERTIFICATE = "ชม 0012/2567"  # in tests/certificates/data.py's good file
 WIDTHS = (390, 1366)
 HEADER_MAX = 120
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -43,8 +46,13 @@ def _seed(app) -> dict[str, object]:
                                        content_type="image/png", size=len(PNG), storage_key="layout/test.png",
                                        status="stored")
         db.session.add(document)
+        officer_id = db.session.scalar(select(Officer.id).where(Officer.username == "somsri"))
         db.session.commit()
-        return {"number": "67/0012", "province": "เชียงใหม่", "document_id": document.id}
+        document_id = document.id
+    load_good(app)  # certificates, for their pages
+    return {"number": "67/0012", "province": "เชียงใหม่", "document_id": document_id, "officer_id": officer_id,
+            "kind": "svg", "fmt": "xlsx", "console.certificate": {"number": CERTIFICATE},
+            "console.certificate_qr": {"number": CERTIFICATE}}
 
 
 def console_gets(app, values: dict[str, object]) -> list[tuple[str, str]]:
@@ -53,11 +61,12 @@ def console_gets(app, values: dict[str, object]) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/console") or "GET" not in rule.methods or rule.endpoint.endswith(".static"):
             continue
-        missing = set(rule.arguments) - set(values)
+        own = {**values, **values.get(rule.endpoint, {})}  # type: ignore[dict-item]
+        missing = set(rule.arguments) - set(own)
         assert not missing, f"{rule.rule}: add seeded values for {missing} to this test"
         path = rule.rule
         for name in rule.arguments:
-            path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values[name]), path)
+            path = re.sub(rf"<(?:[^<>]+:)?{name}>", str(own[name]), path)
         found.append((rule.endpoint, path))
     return sorted(found)
 
