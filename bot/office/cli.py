@@ -2,6 +2,8 @@
 and `flask notify renewals|announce`."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -34,13 +36,9 @@ def create_officer_command(username: str, province: str, admin: bool, password: 
     """Create an officer with a hashed password."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with _account_change():
         check_password(password)
         officer = create_officer(db.session(), username, password, province, is_admin=admin)
-        db.session.commit()
-    except AccountError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from None
     role = "admin (all provinces)" if officer.is_admin else f"province {officer.province}"
     click.echo(f"created officer {officer.username}: {role}")
 
@@ -82,12 +80,8 @@ def reset_password_command(username: str, password: str | None) -> None:
     officer = _officer(username)
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    try:
+    with _account_change():
         reset_password(db.session(), officer, password)
-        db.session.commit()
-    except AccountError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from None
     click.echo(f"password of {officer.username} reset; their console sessions have ended")
 
 
@@ -107,13 +101,20 @@ def activate_command(username: str) -> None:
 
 def _set_active(username: str, active: bool) -> None:
     officer = _officer(username)
-    try:
+    with _account_change():
         set_active(db.session(), officer, active)
+    click.echo(f"{officer.username} is now {'active' if active else 'deactivated'}")
+
+
+@contextmanager
+def _account_change() -> Iterator[None]:
+    """Commit what the block changes; an AccountError rolls it back and becomes the command's error message."""
+    try:
+        yield
         db.session.commit()
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{officer.username} is now {'active' if active else 'deactivated'}")
 
 
 @notify.command("renewals")
