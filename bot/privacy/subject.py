@@ -27,6 +27,7 @@ from bot.models import (
     OutboundMessage,
     VerificationAttempt,
 )
+from bot.office.demand.model import UnmatchedAsk
 from bot.privacy.audit import record
 
 OPEN_QUESTIONS = ("offered", "pending")
@@ -94,6 +95,8 @@ def erase_user(session: Session, user: LineUser, current_event: str = "", now: d
         or_(VerificationAttempt.succeeded.is_(True), VerificationAttempt.at <= now - WINDOW)))
     session.execute(update(ApplicationDocument).where(ApplicationDocument.line_user_id == user.id)
                     .values(line_user_id=None, file_name=None))
+    # What they asked for stays in the demand map, no longer tied to them (each ask then counts as one user).
+    session.execute(update(UnmatchedAsk).where(UnmatchedAsk.line_user_id == user.id).values(line_user_id=None))
     erased.add("messages", _outbox(session, user.line_user_id))
     erased.add("events", _events(session, user.line_user_id, current_event))
     if user.state is not None:

@@ -23,6 +23,7 @@ from bot.models import (
     OutboundMessage,
     VerificationAttempt,
 )
+from bot.office.demand.model import UnmatchedAsk
 from bot.pipeline.outbox import enqueue_multicast, enqueue_push
 from bot.privacy.model import PrivacyAudit
 from bot.privacy.notice import full_notice, short_notice
@@ -111,6 +112,7 @@ def test_delete_after_confirmation_then_a_status_check_asks_to_verify_again(db_a
     _verify(db_app, fake_line, other)
     _personal_things(db_app, fake_line, user)
     say(db_app, fake_line, user, "เช็คสถานะ")  # an ordinary event, stored and answered
+    say(db_app, fake_line, user, "ขายกระเป๋าผักตบชวาค่ะ")  # no standard of ours covers it: an ask on the demand map
     ask = say(db_app, fake_line, user, "ขอลบข้อมูลส่วนตัวค่ะ")
     validate_messages(ask)
     assert "67/0012" in ask[0]["text"] and "ยืนยัน" in ask[0]["text"]
@@ -118,11 +120,14 @@ def test_delete_after_confirmation_then_a_status_check_asks_to_verify_again(db_a
     assert [a["label"] for a in (i["action"] for i in ask[0]["quickReply"]["items"])] == ["ยืนยันลบ", "ยกเลิก"]
     assert linked_numbers(db_app, user) == ["67/0012"]  # nothing deleted before the confirmation
 
+    row = _user(db_app, user)
+    assert _count(db_app, UnmatchedAsk, UnmatchedAsk.line_user_id == row.id) == 1
     _waiting_messages(db_app, user, other)
     done = tap(db_app, fake_line, user, "action=privacy_delete_confirm")
     validate_messages(done)
     assert done[0]["text"].startswith("ลบข้อมูลของคุณเรียบร้อยแล้วค่ะ")
-    assert "เลิกผูกคำขอ 1 รายการ" in done[0]["text"] and "คำถามถึงเจ้าหน้าที่ 1 เรื่อง" in done[0]["text"]
+    # two questions: the one sent, and the offer to send the unmatched product to an officer
+    assert "เลิกผูกคำขอ 1 รายการ" in done[0]["text"] and "คำถามถึงเจ้าหน้าที่ 2 เรื่อง" in done[0]["text"]
     assert "หมวดข่าวที่รับ 1 หมวด" in done[0]["text"] and "ข้อความที่รอส่ง 2 ข้อความ" in done[0]["text"]
 
     row = _user(db_app, user)
@@ -130,7 +135,7 @@ def test_delete_after_confirmation_then_a_status_check_asks_to_verify_again(db_a
     with db_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ApplicationLink)
                                  .where(ApplicationLink.line_user_id == row.id)) == 0
-        for model in (OfficerQuestion, CategorySubscription):
+        for model in (OfficerQuestion, CategorySubscription, UnmatchedAsk):
             assert db.session.scalar(select(func.count()).select_from(model).where(model.line_user_id == row.id)) == 0
         assert db.session.scalar(select(func.count()).select_from(ConversationState)
                                  .where(ConversationState.user_id == row.id)) == 0
@@ -142,6 +147,7 @@ def test_delete_after_confirmation_then_a_status_check_asks_to_verify_again(db_a
         assert multicast.recipients == [other]
         sent = list(db.session.scalars(select(OutboundMessage).where(OutboundMessage.status == "sent")))
         assert not any(user in json.dumps(r.recipients) for r in sent[:-1])  # only the confirmation, just sent
+        assert db.session.scalar(select(func.count()).select_from(UnmatchedAsk)) == 1  # the ask stays, untied
         document = db.session.scalar(select(ApplicationDocument))
         assert document.line_user_id is None and document.file_name is None  # the file stays with the office
         events = list(db.session.scalars(select(InboundEvent)))
