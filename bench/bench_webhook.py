@@ -23,7 +23,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import e2e
+from bench import cpu, e2e
 from bench.harness import SECRET, app_env, bench_database, fake_line_server, stop_processes
 from bot.simulator import events as ev
 from bot.simulator.fake_line import FakeLine
@@ -218,7 +218,7 @@ def run(args: argparse.Namespace, fake: FakeLine, env: dict[str, str], db_url: s
             processes.append(subprocess.Popen(flask + ["worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                               stderr=subprocess.DEVNULL, start_new_session=True))
         workers = [p.pid for p in processes[1:]]
-        end_to_end(args, fake, url, "project (inbox → workers → outbox)", workers)
+        end_to_end(args, fake, url, "project (inbox → workers → outbox)", workers, processes[0].pid)
         if args.soak_minutes:
             soak(args, fake, url, workers)
     finally:
@@ -249,16 +249,20 @@ def soak(args: argparse.Namespace, fake: FakeLine, url: str, workers: list[int])
     fake.delay = 0.0
 
 
-def end_to_end(args: argparse.Namespace, fake: FakeLine, url: str, name: str, workers: list[int] = ()) -> None:
+def end_to_end(args: argparse.Namespace, fake: FakeLine, url: str, name: str, workers: list[int] = (),
+               web: int | None = None) -> None:
     """Warm up, then the burst and the steady load against ``url``, with LINE answering after --line-delay."""
     fake.delay = args.line_delay
     warm = e2e.burst_bodies(fake, 40, 20)
     e2e.measure(fake, url, warm, concurrency=4, wait=120)
     if workers:
         print(f"{name}: worker RSS after warm-up {rss_mb(list(workers))}")
+    parts = {"web": [web] if web else [], "workers": list(workers)}
+    before = cpu.snapshot(parts)
     burst = e2e.measure(fake, url, e2e.burst_bodies(fake, args.burst_events, args.burst_users),
                         concurrency=args.concurrency)
     print(e2e.line(f"{name}: burst {args.burst_events} ev/{args.burst_users} users", burst))
+    print(f"{name}: {cpu.per_event(before, cpu.snapshot(parts), args.burst_events)}")
     steady_items = e2e.burst_bodies(fake, int(args.steady_rate * args.steady_seconds), args.burst_users)
     steady = e2e.measure(fake, url, steady_items, rate=args.steady_rate)
     print(e2e.line(f"{name}: steady {args.steady_rate:.0f} ev/s", steady))
@@ -276,7 +280,8 @@ def naive(args: argparse.Namespace, fake: FakeLine, env: dict[str, str]) -> None
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_for_port(port, 60)
-        end_to_end(args, fake, f"http://127.0.0.1:{port}/callback", "naive (reply inside the request)")
+        end_to_end(args, fake, f"http://127.0.0.1:{port}/callback", "naive (reply inside the request)",
+                   web=process.pid)
     finally:
         stop_processes([process])
 

@@ -72,10 +72,18 @@ def contact_for(session: Session, province: str) -> Contact | None:
 
 
 def user_province(session: Session, user: LineUser) -> str | None:
-    """The province of the application ``user`` linked most recently, if any."""
-    return session.scalar(select(Application.province).join(ApplicationLink)
-                          .where(ApplicationLink.line_user_id == user.id)
-                          .order_by(ApplicationLink.verified_at.desc(), ApplicationLink.id.desc()).limit(1))
+    """The province of the application ``user`` linked most recently, if any.
+
+    Asked on most answers, so it does not flush the turn's other changes (the dispatcher then writes a whole
+    batch's in one flush), unless a link was added or removed in this turn."""
+    if user.id is None:
+        return None  # created in this turn: nothing linked yet
+    if any(isinstance(obj, ApplicationLink) for obj in (*session.new, *session.deleted)):
+        session.flush()
+    with session.no_autoflush:
+        return session.scalar(select(Application.province).join(ApplicationLink)
+                              .where(ApplicationLink.line_user_id == user.id)
+                              .order_by(ApplicationLink.verified_at.desc(), ApplicationLink.id.desc()).limit(1))
 
 
 # ---- officers' corrections (the console) ----------------------------------------------------------------
