@@ -162,7 +162,7 @@ class Matcher:
 
     def _units_for_phrase(self, phrase: Phrase) -> list[Evidence]:
         text = phrase.text
-        hits = self._scan(text, phrase.boundaries)
+        hits = self._scan(text, phrase.boundaries, phrase.head_ends)
         covered = sum(end - start for start, end, _ in hits)
         coverage = covered / len(text)
         if coverage < 1.0:
@@ -230,13 +230,16 @@ class Matcher:
             return True
         return bool(head.numbers & fuzzy_entry.numbers)
 
-    def _scan(self, text: str, boundaries: frozenset[int]) -> list[tuple[int, int, LexiconEntry]]:
-        """Longest-match scan for lexicon keys, starting at token boundaries."""
+    def _scan(
+        self, text: str, boundaries: frozenset[int], head_ends: frozenset[int] = frozenset()
+    ) -> list[tuple[int, int, LexiconEntry]]:
+        """Longest-match scan for lexicon keys, starting at token boundaries (ending there or at a head end)."""
         hits = []
         starts = sorted({0, *boundaries})
+        ends = boundaries | head_ends
         pos = 0
         while pos < len(text):
-            end = self._trie.longest_at(text, pos, boundaries)
+            end = self._trie.longest_at(text, pos, ends)
             if end > pos:
                 hits.append((pos, end, self.entries[text[pos:end]]))
                 pos = end
