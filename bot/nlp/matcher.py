@@ -157,13 +157,14 @@ class Matcher:
 
     def _phrase_units(self, phrase: Phrase) -> list[Evidence]:
         """The phrase's evidence; for English words the glossary knows ("salted egg"), that of their Thai
-        renderings (ไข่เค็ม) when it is stronger, until one is confident."""
+        renderings (ไข่เค็ม) when it is stronger and either confident or all there is (a translation does not
+        reorder a short list the English words found), until one is confident."""
         units = self._units_for_phrase(phrase)
-        best = strongest(units)
+        best = found = strongest(units)
         for text in self._glossary.renderings(phrase.tokens) if best < MATCH_THRESHOLD else ():
             thai = [u for p in self.preprocessor.prepare(text).phrases if p.is_meaningful
                     for u in self._units_for_phrase(p)]
-            if strongest(thai) > best:
+            if strongest(thai) > best and (strongest(thai) >= MATCH_THRESHOLD or found < CHOOSE_THRESHOLD):
                 units, best = thai, strongest(thai)
                 if len(units) == 1:
                     units[0].phrase = phrase.display  # the product as the user wrote it
@@ -209,8 +210,8 @@ class Matcher:
                 segment_end = hits[i + 1][0] if i + 1 < len(hits) else len(text)
                 share = (end - start) / (segment_end - start)
                 strength = SHORT_KEY_FLOOR + (1 - SHORT_KEY_FLOOR) * share
-            if end in phrase.head_ends and end not in phrase.boundaries:
-                strength = min(strength, COMPOUND_HEAD_STRENGTH)  # ชา|นม: a kind of ชา, or a drink of its own
+            if end in phrase.head_ends and end not in phrase.boundaries and end - start <= SHORT_KEY_LEN:
+                strength = min(strength, COMPOUND_HEAD_STRENGTH)  # ชา|เขียว: a kind of ชา, or a drink of its own
             self._add_entry(unit, entry, strength, tie)
             units.append(unit)
         units = fold_class_words(units, hits, phrase)
@@ -245,13 +246,16 @@ class Matcher:
     def _scan(
         self, text: str, boundaries: frozenset[int], head_ends: frozenset[int] = frozenset()
     ) -> list[tuple[int, int, LexiconEntry]]:
-        """Longest-match scan for lexicon keys, starting at token boundaries (ending there or at a head end)."""
+        """Longest-match scan for lexicon keys, starting at token boundaries and ending there, or at a head end
+        when the key is more than a broad word ("ชา|เขียว" holds ชา; "ขนม|ปัง" is no kind of ขนมไทย)."""
         hits = []
         starts = sorted({0, *boundaries})
         ends = boundaries | head_ends
         pos = 0
         while pos < len(text):
             end = self._trie.longest_at(text, pos, ends)
+            if end in head_ends and end not in boundaries and self.entries[text[pos:end]].broad:
+                end = self._trie.longest_at(text, pos, boundaries)
             if end > pos:
                 hits.append((pos, end, self.entries[text[pos:end]]))
                 pos = end
