@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.nlp.normalize import normalize_text
 from bot.nlp.records import StandardRecord
@@ -202,18 +203,22 @@ def _singular(word: str) -> str:
 def _variants(found: list[tuple[str, float]], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[str, float]]:
     """Each key with a title word replaced by each of its everyday words. The title word is found with
     or without its tone marks ("ข้าวแตน" holds ข้าวแต๋น), and then the key spelt with them is one too."""
+    bare_title = _toneless(found[0][0])  # the whole title: every other key is made of its words
+    relevant = [(word, bare, everyday) for word, everyday in synonyms.items()
+                if (bare := _toneless(word)) in bare_title]
     out: list[tuple[str, float]] = []
-    bare_words = [(word, _TONE_MARKS.sub("", word), everyday) for word, everyday in synonyms.items()]
-    for term, weight in found:
-        bare_term = _TONE_MARKS.sub("", term)
-        for word, bare, everyday in bare_words:
-            if bare not in bare_term:
-                continue
+    for term, weight in found if relevant else ():
+        for word, bare, everyday in relevant:
             spelt = word if word in term else _spelt_in(term, bare)
             if spelt:
                 alternatives = everyday if spelt == word else (word, *everyday)
                 out.extend((term.replace(spelt, alt), min(weight, WEIGHT_VARIANT)) for alt in alternatives)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _toneless(text: str) -> str:
+    return _TONE_MARKS.sub("", text)
 
 
 def _spelt_in(text: str, bare: str) -> str:
