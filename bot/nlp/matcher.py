@@ -8,7 +8,8 @@ Pipeline (see ``knowledge/README.md`` for the data):
 2. Each phrase is scanned for lexicon keys (longest match, head first). A phrase
    made of several keys ("ไข่เค็มปลาส้ม") yields several products.
 3. A phrase without an exact key – or mostly not covered by one – is scored
-   with fuzzy edit similarity, LK82 soundex and char n-gram TF-IDF.
+   with fuzzy edit similarity, LK82 soundex and char n-gram TF-IDF. English words
+   the glossary knows are also looked up in Thai (:mod:`bot.nlp.glossary`).
 4. Per product: ``match`` / ``choose`` / not covered; then one verdict for the whole
    message (:mod:`bot.nlp.verdicts`).
 
