@@ -33,9 +33,10 @@ baseline is, if anything, flattered.
 * **titles-only**: the same queries against the same standards with their
   keywords and every alias withheld (official Thai and English titles only, as
   standards arrive from TISI's list): what the matcher derives from titles
-  (``bot/nlp/title_keys.py``, ``knowledge/title_words.yaml``). The line under
-  the table sets aside English queries for standards whose English title
-  ``knowledge/standards.csv`` does not have yet (a full sync brings them).
+  (``bot/nlp/title_keys.py``, ``knowledge/title_words.yaml``) and, for English
+  queries, the English→Thai glossary (``knowledge/en_th_glossary.yaml``). The
+  line under the table sets aside English queries for standards whose English
+  title ``knowledge/standards.csv`` does not have yet (a full sync brings them).
 * **catalogue scale** (``--scale``): the shipped standards plus synthetic ones
   up to 1,500 (clearly marked ``SYNTHETIC``, built from real title words), then
   the dev queries: build time, p50/p99 per query, RSS.

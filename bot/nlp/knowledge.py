@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from bot.config import knowledge_dir
+from bot.nlp.glossary import Glossary
 from bot.nlp.records import AliasRecord, StandardRecord
 from bot.nlp.title_keys import TitleWords
 
@@ -18,6 +19,7 @@ NOT_COMMUNITY_FILE = "not_community_products.csv"
 UNLISTED_FILE = "unlisted_community_products.csv"
 FILLERS_FILE = "chat_fillers.txt"
 TITLE_WORDS_FILE = "title_words.yaml"
+GLOSSARY_FILE = "en_th_glossary.yaml"
 
 FILLER_SECTIONS = ("filler", "separator", "glue")
 
@@ -111,15 +113,28 @@ def read_filler_sections(path: Path) -> dict[str, tuple[str, ...]]:
     return {name: tuple(words) for name, words in sections.items()}
 
 
-def read_title_words(path: Path) -> TitleWords:
-    """``title_words.yaml``: how producers write the words of official titles (optional file)."""
+def _read_sections(path: Path) -> dict[str, Any]:
+    """A YAML file of named sections (an absent file has none)."""
     if not path.exists():
-        return TitleWords()
+        return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path.name}: expected a mapping of sections")
+    return data
+
+
+def read_title_words(path: Path) -> TitleWords:
+    """``title_words.yaml``: how producers write the words of official titles (optional file)."""
     try:
-        return TitleWords.from_mapping(data)
+        return TitleWords.from_mapping(_read_sections(path))
+    except ValueError as exc:
+        raise KnowledgeError(str(exc)) from None
+
+
+def read_glossary(path: Path) -> Glossary:
+    """``en_th_glossary.yaml``: everyday English product words in Thai (optional file)."""
+    try:
+        return Glossary.from_mapping(_read_sections(path))
     except ValueError as exc:
         raise KnowledgeError(str(exc)) from None
 
@@ -151,5 +166,6 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBundle:
         "separators": fillers["separator"],
         "glue_words": fillers["glue"],
         "title_words": read_title_words(base / TITLE_WORDS_FILE),
+        "glossary": read_glossary(base / GLOSSARY_FILE),
     }
     return KnowledgeBundle(read_standards(base / STANDARDS_FILE), read_aliases(base / ALIASES_FILE), lexicons)

@@ -54,6 +54,11 @@ class LexiconEntry:
         """Standard numbers this key points to (empty for not-covered keys)."""
         return frozenset(self.weights)
 
+    @property
+    def broad(self) -> bool:
+        """A standard key no stronger than a broad word ("น้ำพริก", "ขนม")."""
+        return self.kind == STANDARD and max(self.weights.values(), default=0.0) <= WEIGHT_GENERIC
+
 
 def _alias_weight(source: str) -> float:
     base = source.split(":", 1)[0].strip().lower()

@@ -8,7 +8,8 @@ Pipeline (see ``knowledge/README.md`` for the data):
 2. Each phrase is scanned for lexicon keys (longest match, head first). A phrase
    made of several keys ("ไข่เค็มปลาส้ม") yields several products.
 3. A phrase without an exact key – or mostly not covered by one – is scored
-   with fuzzy edit similarity, LK82 soundex and char n-gram TF-IDF.
+   with fuzzy edit similarity, LK82 soundex and char n-gram TF-IDF. English words
+   the glossary knows are also looked up in Thai (:mod:`bot.nlp.glossary`).
 4. Per product: ``match`` / ``choose`` / not covered; then one verdict for the whole
    message (:mod:`bot.nlp.verdicts`).
 
@@ -22,16 +23,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from bot.nlp.glossary import Glossary
+from bot.nlp.hits import drop_modifiers, fold_class_words, head_spans, may_override, rest_or_whole, strongest
 from bot.nlp.knowledge import load_knowledge
-from bot.nlp.lexicon import (
-    STANDARD,
-    UNLISTED,
-    WEIGHT_ALIAS,
-    WEIGHT_GENERIC,
-    KeyTrie,
-    LexiconEntry,
-    build_entries,
-)
+from bot.nlp.lexicon import STANDARD, UNLISTED, KeyTrie, LexiconEntry, build_entries
 from bot.nlp.preprocess import Phrase, QueryPreprocessor, StandardRef, default_words
 from bot.nlp.preprocess import title_words as split_title
 from bot.nlp.records import (
@@ -40,7 +35,7 @@ from bot.nlp.records import (
     StandardRecord,
 )
 from bot.nlp.similarity import CharNgramIndex, FuzzyKeys, SoundexKeys, TokenSubsequenceKeys
-from bot.nlp.title_keys import TitleWords, derive_title_terms
+from bot.nlp.title_keys import TitleWords, derive_title_terms, plain_heads
 from bot.nlp.verdicts import CHOOSE_THRESHOLD, MATCH_THRESHOLD, Evidence, aggregate, decide
 
 __all__ = ["CHOOSE_THRESHOLD", "MATCH_THRESHOLD", "Matcher", "fuzzy_strength"]
@@ -51,12 +46,15 @@ FUZZY_WHOLE_TIE = 0.05
 NGRAM_WEIGHT = 0.8  # cosine 1.0 → 0.8: n-gram overlap alone never makes a confident match
 AGREEMENT_BONUS = 0.15  # extra for a standard that fuzzy and n-gram evidence both support
 SOUNDEX_BASE, SOUNDEX_SPAN = 0.55, 0.4
+SOUNDS_SAME = 0.8  # soundex alike and this close in spelling: the same word ("โอ่งดิน" ~ โอ่งดินเผา)
 TIE_BREAK = 0.05  # n-gram similarity orders equally weighted keys ("น้ำพริก" → 321 or 129)
+PLAIN_FIT = 0.4  # a title that is the shared key plus a process word fits the rest that well at least
 MIN_SOFT_LEN = 3  # shorter leftovers are not worth a fuzzy look
 # An exact hit on a key this short ("ชา", "ยา") counts fully only when it is most of
 # its phrase: "ชากุหลาบ" is a rose tea, probably not the standard for ชา.
 SHORT_KEY_LEN = 3
 SHORT_KEY_FLOOR = 0.7
+COMPOUND_HEAD_STRENGTH = 0.75  # a key that is only the head of a compound word: a short list at most
 # Every word of a known multi-word name found in order inside a phrase.
 TOKEN_SUBSEQUENCE_STRENGTH = 0.82
 TOKEN_SET_STRENGTH = 0.75  # the same words in another order ("ยอหมู"): a short list
@@ -83,8 +81,13 @@ class Matcher:
         entries: Mapping[str, LexiconEntry],
         preprocessor: QueryPreprocessor,
         ngrams: CharNgramIndex,
+        *,
+        glossary: Glossary | None = None,
+        plain: Mapping[str, frozenset[int]] | None = None,
     ) -> None:
         self.current = dict(current)
+        self._glossary = glossary or Glossary()
+        self._plain = dict(plain or {})
         self.entries = dict(entries)
         self._keys = list(self.entries)
         self._entry_list = [self.entries[k] for k in self._keys]
@@ -108,6 +111,7 @@ class Matcher:
         separators: Iterable[str] = (),
         glue_words: Iterable[str] = (),
         title_words: TitleWords | None = None,
+        glossary: Glossary | None = None,
     ) -> Matcher:
         """Build the index from records and lexicons (no I/O; ~0.5 s, mostly the word trie)."""
         standards = list(standards)
@@ -120,7 +124,8 @@ class Matcher:
         unknown = sorted({a.number for a in aliases} - current.keys())
         if unknown:
             raise ValueError(f"aliases point to standards not in the data: {unknown}")
-        derived = derive_title_terms(standards, title_words or TitleWords(), split_title)
+        vocab = title_words or TitleWords()
+        derived = derive_title_terms(standards, vocab, split_title)
         entries = build_entries(standards, aliases, unlisted or {}, not_community or {}, derived)
         documents: dict[int, list[str]] = defaultdict(list)
         for record in standards:
@@ -128,7 +133,8 @@ class Matcher:
         for alias in aliases:
             documents[alias.number].append(alias.alias)
         preprocessor = QueryPreprocessor(entries.keys(), fillers, separators, glue_words)
-        return cls(current, entries, preprocessor, CharNgramIndex(documents))
+        return cls(current, entries, preprocessor, CharNgramIndex(documents), glossary=glossary,
+                   plain=plain_heads(standards, vocab))
 
     @classmethod
     def from_knowledge(cls, knowledge_dir: Path | None = None) -> Matcher:
@@ -146,9 +152,26 @@ class Matcher:
             if isinstance(item, StandardRef):
                 units.append(self._ref_unit(item.number))
             elif item.is_meaningful:
-                units.extend(self._units_for_phrase(item))
+                units.extend(self._phrase_units(item))
         parts = [decide(unit, k, self.current) for unit in units]
         return aggregate(query, parts, k)
+
+    def _phrase_units(self, phrase: Phrase) -> list[Evidence]:
+        """The phrase's evidence; for English words the glossary knows ("salted egg"), that of their Thai
+        renderings (ไข่เค็ม) when it is stronger and either confident or all there is (a translation does not
+        reorder a short list the English words found), until one is confident."""
+        units = self._units_for_phrase(phrase)
+        best = found = strongest(units)
+        for text in self._glossary.renderings(phrase.tokens) if best < MATCH_THRESHOLD else ():
+            thai = [u for p in self.preprocessor.prepare(text).phrases if p.is_meaningful
+                    for u in self._units_for_phrase(p)]
+            if strongest(thai) > best and (strongest(thai) >= MATCH_THRESHOLD or found < CHOOSE_THRESHOLD):
+                units, best = thai, strongest(thai)
+                if len(units) == 1:
+                    units[0].phrase = phrase.display  # the product as the user wrote it
+            if best >= MATCH_THRESHOLD:
+                break
+        return units
 
     def _ref_unit(self, number: int) -> Evidence:
         """An explicit code: that standard if we have it, else "not in our data"."""
@@ -162,12 +185,12 @@ class Matcher:
 
     def _units_for_phrase(self, phrase: Phrase) -> list[Evidence]:
         text = phrase.text
-        hits = self._scan(text, phrase.boundaries)
+        hits = self._scan(text, phrase.boundaries, phrase.head_ends)
         covered = sum(end - start for start, end, _ in hits)
         coverage = covered / len(text)
         if coverage < 1.0:
             close = [(idx, sim) for idx, sim in self._fuzzy.whole(text, FUZZY_WHOLE_MIN)
-                     if sim > coverage and self._may_override(hits, self._entry_list[idx])]
+                     if sim > coverage and may_override(hits, self._entry_list[idx])]
             if close:
                 # Every key about as close as the best one competes (a near tie is a choice).
                 unit = Evidence(phrase=phrase.display)
@@ -178,18 +201,27 @@ class Matcher:
                 return [unit]
         if not hits:
             return [self._soft_unit(phrase.display, text, phrase)]
-        hits = self._drop_modifiers(hits, phrase)
+        hits = drop_modifiers(hits, phrase)
         units = []
         for i, (start, end, entry) in enumerate(hits):
             unit = Evidence(phrase=phrase.display_span(start, end))
-            tie = self._ngrams.scores(_rest_or_whole(text, start, end)) if len(entry.weights) > 1 else {}
+            tie = self._tie(text, start, end, entry)
             strength = 1.0
             if end - start <= SHORT_KEY_LEN:
                 segment_end = hits[i + 1][0] if i + 1 < len(hits) else len(text)
                 share = (end - start) / (segment_end - start)
                 strength = SHORT_KEY_FLOOR + (1 - SHORT_KEY_FLOOR) * share
+            if end in phrase.head_ends and end not in phrase.boundaries and end - start <= SHORT_KEY_LEN:
+                strength = min(strength, COMPOUND_HEAD_STRENGTH)  # ชา|เขียว: a kind of ชา, or a drink of its own
             self._add_entry(unit, entry, strength, tie)
             units.append(unit)
+        units = fold_class_words(units, hits, phrase)
+        if len(hits) == 1 and coverage == 1.0 and len(hits[0][2].weights) == 1 and strongest(units) < MATCH_THRESHOLD:
+            # A broad key of one standard that is all of the phrase ("โอ่งดิน", a kind of เครื่องปั้นดินเผา):
+            # a name or alias of that standard that sounds the same ("โอ่งดินเผา") makes it confident.
+            for idx, ratio in self._soundex.lookup(text, SOUNDS_SAME):
+                if self._entry_list[idx].numbers == hits[0][2].numbers:
+                    self._add_entry(units[0], self._entry_list[idx], SOUNDEX_BASE + SOUNDEX_SPAN * ratio, {})
         if coverage < WEAK_COVERAGE and all(max(u.scores.values(), default=0.0) < MATCH_THRESHOLD for u in units):
             # A broad word covers little of the phrase ("หิน" in "หินสีวาดลายการ์ตูน"):
             # the whole phrase's fuzzy evidence may know better.
@@ -202,41 +234,29 @@ class Matcher:
                 return [soft]
         return units
 
-    @staticmethod
-    def _drop_modifiers(
-        hits: list[tuple[int, int, LexiconEntry]], phrase: Phrase
+    def _tie(self, text: str, start: int, end: int, entry: LexiconEntry) -> dict[int, float]:
+        """How well the words around a key shared by several standards fit each of them (n-gram overlap);
+        a title that is the key and a process word fits at least :data:`PLAIN_FIT` ("น้ำพริก|ผัด")."""
+        if len(entry.weights) < 2:
+            return {}
+        tie = self._ngrams.scores(rest_or_whole(text, start, end))
+        for number in self._plain.get(entry.key, frozenset()) & entry.numbers:
+            tie[number] = max(tie.get(number, 0.0), PLAIN_FIT)
+        return tie
+
+    def _scan(
+        self, text: str, boundaries: frozenset[int], head_ends: frozenset[int] = frozenset()
     ) -> list[tuple[int, int, LexiconEntry]]:
-        """Thai puts the head first: after a not-covered head ("สบู่เหลว", "เทียนหอม"), a broad or
-        derived key written right after it ("…ล้างมือ", "…ไขถั่วเหลือง") describes that product."""
-        start, _end, head = hits[0]
-        if start != 0 or head.kind == STANDARD:
-            return hits
-        kept = [hits[0]]
-        for hit in hits[1:]:
-            glued = phrase.display_span(0, hit[1]).count(" ") == 0
-            if hit[2].kind == STANDARD and glued and max(hit[2].weights.values()) < WEIGHT_ALIAS:
-                continue
-            kept.append(hit)
-        return kept
-
-    @staticmethod
-    def _may_override(hits: list[tuple[int, int, LexiconEntry]], fuzzy_entry: LexiconEntry) -> bool:
-        """A whole-phrase fuzzy match may replace the exact scan unless it contradicts
-        a confident exact hit on the head word ("ข้าวแต๋น…" stays ข้าวแต๋น)."""
-        if not hits:
-            return True
-        head = hits[0][2]
-        if head.kind != STANDARD or max(head.weights.values()) <= WEIGHT_GENERIC:
-            return True
-        return bool(head.numbers & fuzzy_entry.numbers)
-
-    def _scan(self, text: str, boundaries: frozenset[int]) -> list[tuple[int, int, LexiconEntry]]:
-        """Longest-match scan for lexicon keys, starting at token boundaries."""
+        """Longest-match scan for lexicon keys, starting at token boundaries and ending there, or at a head end
+        when the key is more than a broad word ("ชา|เขียว" holds ชา; "ขนม|ปัง" is no kind of ขนมไทย)."""
         hits = []
         starts = sorted({0, *boundaries})
+        ends = boundaries | head_ends
         pos = 0
         while pos < len(text):
-            end = self._trie.longest_at(text, pos, boundaries)
+            end = self._trie.longest_at(text, pos, ends)
+            if end in head_ends and end not in boundaries and self.entries[text[pos:end]].broad:
+                end = self._trie.longest_at(text, pos, boundaries)
             if end > pos:
                 hits.append((pos, end, self.entries[text[pos:end]]))
                 pos = end
@@ -271,7 +291,7 @@ class Matcher:
         for idx, in_order in self._subseq.lookup(text):
             strength = TOKEN_SUBSEQUENCE_STRENGTH if in_order else TOKEN_SET_STRENGTH
             self._add_entry(unit, self._entry_list[idx], strength, ngram)
-        for span in self._head_spans(phrase):
+        for span in head_spans(phrase):
             for idx, ratio in self._soundex.lookup(span):
                 strength = (SOUNDEX_BASE + SOUNDEX_SPAN * ratio) * (0.7 + 0.3 * len(span) / len(text))
                 self._add_entry(unit, self._entry_list[idx], strength, ngram)
@@ -281,15 +301,3 @@ class Matcher:
                 score += AGREEMENT_BONUS * min(cosine, fuzzy_by_number[number])
             unit.add(number, min(score, 0.99))
         return unit
-
-    @staticmethod
-    def _head_spans(phrase: Phrase) -> list[str]:
-        """The phrase and its token prefixes (Thai puts the head noun first)."""
-        ends = sorted(phrase.boundaries, reverse=True)
-        return [phrase.text[:end] for end in ends[:4] if end >= MIN_SOFT_LEN]
-
-
-def _rest_or_whole(text: str, start: int, end: int) -> str:
-    """The words around a broad key tell the standards sharing it apart ("ใบบัวบก|อบแห้ง")."""
-    rest = text[:start] + text[end:]
-    return rest if len(rest) >= MIN_SOFT_LEN else text

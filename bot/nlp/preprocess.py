@@ -37,7 +37,8 @@ class Phrase:
     ``text`` has glue words and spaces removed (used for lookups); ``display``
     keeps the user's spacing (shown back to the user); ``boundaries`` are the
     token end offsets inside ``text``; ``offsets[i]`` is where ``text[i]``
-    sits in ``display``.
+    sits in ``display``; ``head_ends`` are where a compound token's short head
+    ends ("ชา|เขียว"): a key may end there, but none starts there ("น้ำ|ปลา" holds no ปลา).
     """
 
     tokens: tuple[str, ...]
@@ -45,6 +46,7 @@ class Phrase:
     display: str
     boundaries: frozenset[int]
     offsets: tuple[int, ...]
+    head_ends: frozenset[int] = frozenset()
 
     @property
     def is_meaningful(self) -> bool:
@@ -95,20 +97,26 @@ def default_words(text: str) -> tuple[str, ...]:
     return tuple(word_tokenize(text, custom_dict=default_word_trie(), engine="newmm", keep_whitespace=False))
 
 
-def title_words(text: str) -> tuple[str, ...]:
-    """:func:`default_words`, with a one-word compound split after a short generic noun when it can
-    be ("ขนมไทย" → "ขนม|ไทย", "หมูหยอง" → "หมู|หยอง"): titles are named by their head word.
+@lru_cache(maxsize=65536)
+def head_split(word: str) -> int:
+    """Where a one-word compound splits after a short generic noun ("ขนมไทย" → 3, "ชาเขียว" → 2), or 0.
     Longer first parts are left whole ("ดินสอพอง" is not a kind of ดินสอ)."""
-    words = default_words(text)
-    if len(words) != 1:
-        return words
     trie = default_word_trie()
-    word = words[0]
     for head in sorted(trie.prefixes(word), key=len, reverse=True):
         rest = word[len(head):]
         if 2 <= len(head) <= SHORT_HEAD_LEN and len(rest) >= 2 and rest in trie:
-            return (head, rest)
-    return words
+            return len(head)
+    return 0
+
+
+def title_words(text: str) -> tuple[str, ...]:
+    """:func:`default_words`, with a one-word compound split by :func:`head_split` when it can be
+    ("ขนมไทย" → "ขนม|ไทย", "หมูหยอง" → "หมู|หยอง"): titles are named by their head word."""
+    words = default_words(text)
+    if len(words) != 1:
+        return words
+    cut = head_split(words[0])
+    return (words[0][:cut], words[0][cut:]) if cut else words
 
 
 class LayeredTrie(Trie):
@@ -213,6 +221,7 @@ class QueryPreprocessor:
         """Close the phrase collected in ``current`` (if it has content) and reset it."""
         text, display = "", ""
         ends: set[int] = set()
+        heads: set[int] = set()
         offsets: list[int] = []
         for token, space_before in current:
             if display and space_before:
@@ -221,9 +230,12 @@ class QueryPreprocessor:
             display += token
             if token not in self.glue:
                 offsets.extend(range(start, start + len(token)))
+                cut = head_split(token)
+                if cut:  # a query's compound is split as a title's is ("ชา|เขียว", "ขนม|ตะโก้")
+                    heads.add(len(text) + cut)
                 text += token
                 ends.add(len(text))
         if text:
             tokens = tuple(t for t, _ in current)
-            phrases.append(Phrase(tokens, text, display, frozenset(ends), tuple(offsets)))
+            phrases.append(Phrase(tokens, text, display, frozenset(ends), tuple(offsets), frozenset(heads)))
         current.clear()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.nlp.normalize import normalize_text
 from bot.nlp.records import StandardRecord
@@ -20,11 +21,13 @@ from bot.nlp.records import StandardRecord
 WEIGHT_STRIPPED = 0.96  # the title without its generic prefix, or one part of "A และ B"
 WEIGHT_VARIANT = 0.93  # the same with a title word replaced by an everyday word
 WEIGHT_HEAD = 0.6  # the head noun alone, or X of "… จาก X": always a short list
+WEIGHT_KIND = 0.6  # a well-known kind of a general word the title holds ("ทองหยอด" for ขนมไทย): a short list
 
 MIN_REST_LEN = 5  # "น้ำ|เฉาก๊วย" → "เฉาก๊วย", but not "เครื่อง|เงิน" → "เงิน"
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _EN_WORD = re.compile(r"[a-z][a-z'-]*")
 _EN_QUALIFIER = re.compile(r" (?:for|of|with|in) ")  # "costume for ladies": the head is before it
+_TONE_MARKS = re.compile("[\u0e48-\u0e4b]")  # ่ ้ ๊ ๋: text taken from PDFs often lost them
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class TitleWords:
     non_heads: frozenset[str] = frozenset()
     en_stopwords: frozenset[str] = frozenset()
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    process_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> TitleWords:
@@ -47,15 +52,18 @@ class TitleWords:
                 raise ValueError(f"title_words.yaml: {name} must be a list")
             return tuple(normalize_text(str(w)) for w in raw if str(w).strip())
 
-        raw_synonyms = data.get("synonyms") or {}
-        if not isinstance(raw_synonyms, dict):
-            raise ValueError("title_words.yaml: synonyms must map a title word to a list")
-        synonyms = {normalize_text(str(k)): tuple(normalize_text(str(v)) for v in (vals or []))
-                    for k, vals in raw_synonyms.items()}
+        def lists(name: str) -> dict[str, tuple[str, ...]]:
+            raw = data.get(name) or {}
+            if not isinstance(raw, dict) or not all(isinstance(v, list | None) for v in raw.values()):
+                raise ValueError(f"title_words.yaml: {name} must map a word to a list")
+            return {normalize_text(str(k)): tuple(normalize_text(str(v)) for v in (vals or []))
+                    for k, vals in raw.items()}
+
         # Longest prefix first, so "products made of" is tried before "products".
         prefixes = tuple(sorted(words("prefixes"), key=len, reverse=True))
         return cls(prefixes, words("from_words"), words("and_words"), frozenset(words("non_heads")),
-                   frozenset(words("en_stopwords")), synonyms)
+                   frozenset(words("en_stopwords")), lists("synonyms"), lists("kinds"),
+                   frozenset(words("process_words")))
 
 
 Tokenize = Callable[[str], Sequence[str]]
@@ -75,8 +83,32 @@ def derive_title_terms(
                 for term, weight in _title_terms(normalize_text(title), vocab, tokenize):
                     if term and weight > terms.get(term, 0.0):
                         terms[term] = weight
+        for term, weight in _kinds(terms, vocab.kinds):
+            terms[term] = max(weight, terms.get(term, 0.0))
         out.extend((term, record.number, weight) for term, weight in terms.items())
     return out
+
+
+def plain_heads(records: Iterable[StandardRecord], vocab: TitleWords) -> dict[str, frozenset[int]]:
+    """Head key → the current standards whose title is that head and a process word
+    ("น้ำพริก" → น้ำพริกผัด's number): they name the head in general (see ``process_words``)."""
+    out: dict[str, set[int]] = {}
+    for record in records:
+        if not record.is_current:
+            continue
+        body = _strip_prefix(normalize_text(record.name), vocab.prefixes).replace(" ", "")
+        for word in vocab.process_words:
+            head = body[: -len(word)]
+            if body.endswith(word) and len(head) >= 2:
+                out.setdefault(head, set()).add(record.number)
+    return {head: frozenset(numbers) for head, numbers in out.items()}
+
+
+def _kinds(terms: Mapping[str, float], kinds: Mapping[str, tuple[str, ...]]) -> list[tuple[str, float]]:
+    """Every well-known kind of a general word that is one of a title's keys ("จักสาน" → ตะกร้า, กระด้ง)."""
+    keys = {term.replace(" ", "") for term in terms}
+    return [(kind, WEIGHT_KIND) for general, members in kinds.items() if general.replace(" ", "") in keys
+            for kind in members]
 
 
 def _title_terms(title: str, vocab: TitleWords, tokenize: Tokenize) -> list[tuple[str, float]]:
@@ -169,10 +201,27 @@ def _singular(word: str) -> str:
 
 
 def _variants(found: list[tuple[str, float]], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[str, float]]:
-    """Each key with a title word replaced by each of its everyday words."""
+    """Each key with a title word replaced by each of its everyday words. The title word is found with
+    or without its tone marks ("ข้าวแตน" holds ข้าวแต๋น), and then the key spelt with them is one too."""
+    bare_title = _toneless(found[0][0])  # the whole title: every other key is made of its words
+    relevant = [(word, bare, everyday) for word, everyday in synonyms.items()
+                if (bare := _toneless(word)) in bare_title]
     out: list[tuple[str, float]] = []
-    for term, weight in found:
-        for word, everyday in synonyms.items():
-            if word in term:
-                out.extend((term.replace(word, alt), min(weight, WEIGHT_VARIANT)) for alt in everyday)
+    for term, weight in found if relevant else ():
+        for word, bare, everyday in relevant:
+            spelt = word if word in term else _spelt_in(term, bare)
+            if spelt:
+                alternatives = everyday if spelt == word else (word, *everyday)
+                out.extend((term.replace(spelt, alt), min(weight, WEIGHT_VARIANT)) for alt in alternatives)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _toneless(text: str) -> str:
+    return _TONE_MARKS.sub("", text)
+
+
+def _spelt_in(text: str, bare: str) -> str:
+    """How ``text`` spells the toneless ``bare``, tone marks and all ("ข้าวแตน" for ขาวแตน), or ""."""
+    found = re.search("".join(re.escape(ch) + "[\u0e48-\u0e4b]?" for ch in bare), text)
+    return found.group(0) if found else ""

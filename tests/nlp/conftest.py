@@ -1,6 +1,7 @@
 """Shared fixtures: the shipped knowledge files, built once per test session."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,13 @@ def bundle() -> KnowledgeBundle:
 @pytest.fixture(scope="session")
 def matcher(bundle: KnowledgeBundle) -> Matcher:
     return Matcher.build(bundle.standards, bundle.aliases, **bundle.lexicons)
+
+
+@pytest.fixture(scope="session")
+def titles_only(bundle: KnowledgeBundle) -> Matcher:
+    """The shipped standards with keywords and aliases withheld, as a sync from TISI brings them."""
+    bare = [dataclasses.replace(s, keywords=()) for s in bundle.standards]
+    return Matcher.build(bare, [], **bundle.lexicons)
 
 
 @pytest.fixture(scope="session")

@@ -73,3 +73,10 @@ def test_layered_trie_adds_words_without_copying_the_default_one() -> None:
     assert "ข้าวแต๋นน้ำแตงโม" in trie and "ข้าว" in trie and "ข้าวแต๋นน้ำแตงโม" not in default_word_trie()
     assert len(trie) == len(default_word_trie()) + 1
     assert word_tokenize("ข้าวแต๋นน้ำแตงโมค่ะ", custom_dict=trie, engine="newmm")[0] == "ข้าวแต๋นน้ำแตงโม"
+
+
+def test_a_compound_token_ends_its_short_head_but_no_key_starts_inside_it(prep: QueryPreprocessor) -> None:
+    [tea] = prep.prepare("ชาเขียวค่ะ").phrases
+    assert tea.boundaries == {7} and tea.head_ends == {2}  # ชา|เขียว: a green tea is a ชา
+    [sauce] = prep.prepare("น้ำปลา").phrases
+    assert 3 in sauce.head_ends and 3 not in sauce.boundaries  # น้ำ|ปลา holds no ปลา to match

@@ -9,7 +9,15 @@ from bot.nlp.knowledge import KnowledgeBundle
 from bot.nlp.matcher import Matcher
 from bot.nlp.preprocess import title_words as split_title
 from bot.nlp.records import CHOOSE, MATCH, NOT_IN_KNOWLEDGE, StandardRecord
-from bot.nlp.title_keys import WEIGHT_HEAD, WEIGHT_STRIPPED, TitleWords, derive_title_terms
+from bot.nlp.title_keys import (
+    WEIGHT_HEAD,
+    WEIGHT_KIND,
+    WEIGHT_STRIPPED,
+    WEIGHT_VARIANT,
+    TitleWords,
+    derive_title_terms,
+    plain_heads,
+)
 
 
 def record(number: int, name: str, name_en: str = "") -> StandardRecord:
@@ -68,21 +76,39 @@ def test_superseded_and_withdrawn_editions_give_no_keys(vocab: TitleWords) -> No
     assert terms(vocab, old, gone) == {}
 
 
+def test_a_title_word_that_lost_its_tone_marks_still_has_its_everyday_words(vocab: TitleWords) -> None:
+    found = terms(vocab, record(36, "ข้าวแตน"))  # as PDF text spells ข้าวแต๋น
+    assert found["ข้าวแต๋น"] == WEIGHT_VARIANT and found["นางเล็ด"] == WEIGHT_VARIANT
+
+
+def test_well_known_kinds_of_a_title_word_are_broad_keys(vocab: TitleWords) -> None:
+    found = terms(vocab, record(1, "ขนมไทย"), record(40, "ผลิตภัณฑ์จักสานไม้ไผ่"))
+    assert found["ทองหยอด"] == WEIGHT_KIND and found["กระด้ง"] == WEIGHT_KIND
+    assert "กระด้ง" not in terms(vocab, record(9002, "ผลิตภัณฑ์จักสานหวาย"))  # กระด้ง are bamboo
+
+
+def test_kinds_need_the_general_word_as_a_key() -> None:
+    vocab = TitleWords.from_mapping({"kinds": {"ขนมไทย": ["ทองหยอด"]}})
+    assert "ทองหยอด" not in terms(vocab, record(1044, "ขนมเบื้อง"))
+    assert "ทองหยอด" in terms(vocab, record(1, "ขนมไทย"))
+
+
+def test_a_head_and_a_process_word_name_the_head_in_general(vocab: TitleWords) -> None:
+    heads = plain_heads([record(321, "น้ำพริกผัด"), record(129, "น้ำพริกแกง"), record(9003, "ผลิตภัณฑ์กล้วยอบ")], vocab)
+    assert heads["น้ำพริก"] == {321} and heads["กล้วย"] == {9003}
+    assert all(129 not in numbers for numbers in heads.values())
+
+
 def test_malformed_title_words_are_refused() -> None:
     with pytest.raises(ValueError, match="synonyms"):
         TitleWords.from_mapping({"synonyms": ["ล้างมือ"]})
     with pytest.raises(ValueError, match="prefixes"):
         TitleWords.from_mapping({"prefixes": "ผลิตภัณฑ์"})
+    with pytest.raises(ValueError, match="kinds"):
+        TitleWords.from_mapping({"kinds": {"ขนมไทย": "ทองหยอด"}})
 
 
 # ------------------------------------------------------------------ titles only, end to end
-@pytest.fixture(scope="module")
-def titles_only(bundle: KnowledgeBundle) -> Matcher:
-    """The shipped standards with keywords and aliases withheld, as a sync from TISI brings them."""
-    bare = [dataclasses.replace(s, keywords=()) for s in bundle.standards]
-    return Matcher.build(bare, [], **bundle.lexicons)
-
-
 def numbers(result) -> list[int]:
     return [c.number for c in result.candidates]
 
@@ -127,3 +153,26 @@ def test_english_question_words_are_not_part_of_the_product(matcher: Matcher) ->
     assert matcher.match("We sell banana chips. Which TCPS do we need?").products == ("banana chips",)
     result = matcher.match("orange juice please")  # "or" inside "orange" is not the word "or"
     assert result.products == ("orange juice",)
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("ทองหยอด ฝอยทอง ขายที่ตลาด", 1),   # well-known kinds of ขนมไทย
+    ("กระด้ง กระบุง ค่ะ", 40),          # … and of จักสานไม้ไผ่
+    ("ขนมฝอยทองค่ะ", 1),               # a class word glued before a kind: the kind decides
+    ("ชาลูกใต้ใบ", 1196),              # ชา|ลูกใต้ใบ: a drink of ลูกใต้ใบ first, ชา after
+    ("น้ำพริกนรก", 321),               # no word tells them apart: น้ำพริก|ผัด is the plain kind
+    ("เครื่องแกงใต้ค่ะ", 129),          # an everyday word for น้ำพริกแกง
+])
+def test_general_knowledge_finds_and_orders_the_standard(titles_only: Matcher, query: str, first: int) -> None:
+    result = titles_only.match(query)
+    assert result.verdict in (MATCH, CHOOSE) and numbers(result)[0] == first, result
+
+
+def test_a_kind_of_one_material_is_not_offered_for_another(titles_only: Matcher) -> None:
+    assert titles_only.match("ตะกร้าหวาย").verdict == NOT_IN_KNOWLEDGE  # rattan, not bamboo
+
+
+def test_a_short_head_inside_a_compound_word_is_only_a_choice(titles_only: Matcher) -> None:
+    result = titles_only.match("ชาเขียวค่ะ")  # ชา|เขียว: a kind of ชา
+    assert result.verdict == CHOOSE and numbers(result) == [120]
+    assert titles_only.match("น้ำปลาค่ะ").verdict == NOT_IN_KNOWLEDGE  # น้ำ|ปลา holds no ปลา
