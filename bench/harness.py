@@ -2,16 +2,18 @@
 database, and the environment for `flask` subprocesses that use both."""
 from __future__ import annotations
 
-import logging
+import asyncio
 import os
 import signal
 import subprocess
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 
+from aiohttp import web
 from werkzeug import Request
-from werkzeug.serving import make_server
+from werkzeug.test import EnvironBuilder
 
 from bot.simulator.fake_line import FakeLine
 from tests.pg import throwaway_database
@@ -21,17 +23,45 @@ ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1
 
 
 @contextmanager
-def fake_line_server() -> Iterator[tuple[FakeLine, str]]:
-    """A `FakeLine` behind a threaded werkzeug server; yields it and its base URL."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+def fake_line_server(threads: int = 256) -> Iterator[tuple[FakeLine, str]]:
+    """A `FakeLine` behind an HTTP/1.1 keep-alive server (aiohttp, in a thread of this process), as LINE's
+    API keeps connections open; yields it and its base URL. Each call runs in a pool of ``threads``,
+    so that a delayed answer (``fake.delay``) holds up only itself.
+
+    (werkzeug's development server closes every connection, so each call would pay a new TCP
+    connection on both sides: CPU that the real API never costs the bot.)"""
     fake = FakeLine(access_token=TOKEN)
-    server = make_server("127.0.0.1", 0, lambda environ, start: fake.handle(Request(environ))(environ, start),
-                         threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="fake-line")
+
+    def answer(method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        request = Request(EnvironBuilder(path=path, method=method, headers=headers, data=body).get_environ())
+        response = fake.handle(request)
+        return response.status_code, dict(response.headers), response.get_data()
+
+    async def handler(request: web.Request) -> web.Response:
+        body = await request.read()
+        status, headers, data = await asyncio.get_running_loop().run_in_executor(
+            pool, answer, request.method, request.path_qs, list(request.headers.items()), body)
+        headers.pop("Content-Length", None)
+        return web.Response(status=status, headers=headers, body=data)
+
+    loop = asyncio.new_event_loop()
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None)
+    loop.run_until_complete(runner.setup())
+    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+    loop.run_until_complete(site.start())
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    thread = threading.Thread(target=loop.run_forever, name="fake-line", daemon=True)
+    thread.start()
     try:
-        yield fake, f"http://127.0.0.1:{server.server_port}"
+        yield fake, f"http://127.0.0.1:{port}"
     finally:
-        server.shutdown()
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def bench_database() -> AbstractContextManager[str]:
