@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.db import utcnow
 from bot.directory.data import BANGKOK, Contact, directory, load_directory
 from bot.directory.model import CONTACT_FIELDS, Office
-from bot.models import Application, ApplicationLink, LineUser, Officer
+from bot.models import Officer
 
 
 @dataclass
@@ -69,21 +69,6 @@ def contact_for(session: Session, province: str) -> Contact | None:
     if row is not None:
         return _contact_of(row, listed.aliases if listed else ())
     return listed
-
-
-def user_province(session: Session, user: LineUser) -> str | None:
-    """The province of the application ``user`` linked most recently, if any.
-
-    Asked on most answers, so it does not flush the turn's other changes (the dispatcher then writes a whole
-    batch's in one flush), unless a link was added or removed in this turn."""
-    if user.id is None:
-        return None  # created in this turn: nothing linked yet
-    if any(isinstance(obj, ApplicationLink) for obj in (*session.new, *session.deleted)):
-        session.flush()
-    with session.no_autoflush:
-        return session.scalar(select(Application.province).join(ApplicationLink)
-                              .where(ApplicationLink.line_user_id == user.id)
-                              .order_by(ApplicationLink.verified_at.desc(), ApplicationLink.id.desc()).limit(1))
 
 
 # ---- officers' corrections (the console) ----------------------------------------------------------------

@@ -7,7 +7,7 @@ to an officer (bot/office/questions.py), and count it in ``unmatched_query`` so 
 """
 from __future__ import annotations
 
-from bot.directory.store import user_province
+from bot.directory.provinces import user_province
 from bot.handlers import officer as officer_handler
 from bot.handlers.office_contact import office_button
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn

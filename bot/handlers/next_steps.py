@@ -25,7 +25,8 @@ import yaml
 
 from bot.config import knowledge_file
 from bot.directory.card import office_name
-from bot.directory.store import contact_for, user_province
+from bot.directory.provinces import user_province
+from bot.directory.store import contact_for
 from bot.handlers import office_contact
 from bot.handlers.standard_card import HEADER_COLOUR, display_code, display_name
 from bot.handlers.turn import Turn

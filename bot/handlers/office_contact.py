@@ -15,8 +15,9 @@ import yaml
 
 from bot.config import knowledge_file
 from bot.directory.card import contact_messages
+from bot.directory.provinces import user_province
 from bot.directory.recognise import find_province
-from bot.directory.store import contact_for, user_province
+from bot.directory.store import contact_for
 from bot.handlers.turn import HAND_OVER, Reply, Steps, Turn
 from bot.knowledge.brain import get_brain
 from bot.knowledge.replies import phrase
