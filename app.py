@@ -13,7 +13,7 @@ from bot import certificates, cli, health, metrics
 from bot.cases import applications, stage_push
 from bot.certificates import jobs as certificate_jobs
 from bot.config import load_config
-from bot.db import db, migrate
+from bot.db import db, migrate, ping_idle_connections
 from bot.documents import jobs as document_jobs
 from bot.handlers import router
 from bot.knowledge.brain import refresh_brain
@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]  # Flask's documented middleware hook
 
     db.init_app(app)
+    ping_idle_connections(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)
     # The explicit wiring between layers: the pipeline's responder and the stage-change card.

@@ -183,7 +183,6 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     cfg["LINE_API_DATA_URL"] = (cfg.get("LINE_API_DATA_URL") or default_data).rstrip("/")
     cfg["DOCUMENT_DIR"] = cfg.get("DOCUMENT_DIR") or str(instance_path / "documents")
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["DATABASE_URL"], instance_path)
-    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return cfg
 
 

@@ -1,15 +1,19 @@
 """The durable inbox: webhook events are stored once, whatever LINE redelivers."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
 from bot.db import column_length, db, one_statement, table_of, utcnow
 from bot.models import InboundEvent, OutboundMessage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -80,5 +84,14 @@ def store_events(rows: Iterable[EventRow]) -> int:
             .on_conflict_do_nothing(index_elements=["webhook_event_id"])
             .returning(InboundEvent.id))
     # A plain connection (no ORM session work on the hot path); on PostgreSQL a trigger NOTIFYs the workers.
+    try:
+        with one_statement() as connection:
+            return len(connection.execute(stmt, values).all())
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    # The connection had been closed under us (the server restarted): the pool is renewed, and the insert,
+    # which stores nothing twice, is tried once more instead of answering LINE with a 500.
+    log.warning("inbox: the database connection was lost; storing the events on a new one")
     with one_statement() as connection:
         return len(connection.execute(stmt, values).all())
