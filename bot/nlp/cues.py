@@ -15,6 +15,12 @@ _THAI = re.compile("[\u0e00-\u0e7f]")
 _SOLO_SUBSTRING_MIN = 4  # shorter Thai solo cues must be whole tokens ("ดี", "พอ", "งง")
 
 
+def any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One regex that matches where any of ``patterns`` does (one search instead of one per phrase);
+    None for no patterns."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+
+
 def phrase_pattern(phrase: str) -> str:
     """Regex for a cue: Thai as a plain substring, Latin as whole words."""
     if _THAI.search(phrase):
@@ -59,23 +65,30 @@ class Cues:
                 self.group_sets.append(
                     [[re.compile(phrase_pattern(prep.prepare(p))) for p in group] for group in groups]
                 )
+        # Each list as one regex too: most texts hold none of an intent's phrases, and one search says so.
+        self._anywhere_any = any_of(self.anywhere)
+        self._solo_any = any_of(self.solo_long)
+        self._group_any = [[any_of(group) for group in groups] for groups in self.group_sets]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the anywhere-phrases and regexes found in ``text``."""
-        found = [m.span() for p in self.anywhere for m in p.finditer(text)]
+        found = ([m.span() for p in self.anywhere for m in p.finditer(text)]
+                 if self._anywhere_any and self._anywhere_any.search(text) else [])
         found += [m.span() for r in self.regexes for m in r.finditer(text)]
         return found
 
     def fires(self, text: str) -> bool:
         """True if an anywhere-phrase, a regex, a word (token), or every group of one group set matches."""
-        if any(p.search(text) for p in self.anywhere) or any(r.search(text) for r in self.regexes):
+        if (self._anywhere_any and self._anywhere_any.search(text)) or any(r.search(text) for r in self.regexes):
             return True
         if self.words and not self.words.isdisjoint(self._tokens(text)):
             return True
-        return any(all(any(p.search(text) for p in g) for g in groups) for groups in self.group_sets)
+        return any(all(g and g.search(text) for g in groups) for groups in self._group_any)
 
     def solo_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of the longer solo phrases (short ones are compared as tokens)."""
+        if not (self._solo_any and self._solo_any.search(text)):
+            return []
         return [m.span() for p in self.solo_long for m in p.finditer(text)]
 
 
