@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -183,7 +184,14 @@ def finish_config(cfg: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     cfg["LINE_API_DATA_URL"] = (cfg.get("LINE_API_DATA_URL") or default_data).rstrip("/")
     cfg["DOCUMENT_DIR"] = cfg.get("DOCUMENT_DIR") or str(instance_path / "documents")
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["DATABASE_URL"], instance_path)
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"json_serializer": json_text})
     return cfg
+
+
+def json_text(value: Any) -> str:
+    """JSON columns as UTF-8 text: Thai kept as it is, not as \\uXXXX escapes (a third of the size, and
+    faster to write and read: a card answer is written once and read by the sender)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def record_simulator_url(cfg: Mapping[str, Any], api_url: str) -> None:

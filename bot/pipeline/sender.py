@@ -95,8 +95,10 @@ class Job:
 class Sender:
     """Delivers outbox rows through a `Gateway`. Safe to run in many threads and processes."""
 
-    def __init__(self, gateway: Gateway, settings: SenderSettings, batch: int = 50) -> None:
+    def __init__(self, gateway: Gateway, settings: SenderSettings, batch: int = 50,
+                 wake: threading.Event | None = None) -> None:
         self.gateway, self.settings, self.batch = gateway, settings, batch
+        self.wake = wake  # set when rows were queued (NOTIFY): only then is it worth leasing more mid-run
         self._pool: ThreadPoolExecutor | None = None
         self.stop: threading.Event | None = None  # set: release leased rows not yet being sent
         self._unrecorded: list[tuple[Job, SendFailure | str]] = []  # outcomes the database did not take yet
@@ -106,8 +108,9 @@ class Sender:
 
         Up to ``batch`` rows are in flight at once, sent by ``concurrency`` threads; as outcomes come back
         they are recorded (several per transaction) and, once half the window is free, more rows are
-        leased, so one slow call never holds up the others. Outcomes the database could not record (it
-        was restarting) are recorded first: never sent again."""
+        leased (with a ``wake`` event, only once it says rows were queued meanwhile: a lease that finds
+        nothing still costs a statement), so one slow call never holds up the others. Outcomes the
+        database could not record (it was restarting) are recorded first: never sent again."""
         if self._unrecorded:
             pending, self._unrecorded = self._unrecorded, []
             self._record_all(pending)
@@ -119,7 +122,8 @@ class Sender:
         handled = in_flight = 0
         while True:
             room = self.batch - in_flight
-            if room and (in_flight == 0 or room * 2 >= self.batch) and not self._stopping():
+            if room and (in_flight == 0 or (room * 2 >= self.batch and self._woken())) and not self._stopping():
+                self._woken()  # what is queued from now on wakes the next lease
                 jobs = self._lease(room)
                 for lane in _lanes(jobs):
                     self._pool.submit(self._deliver_lane, lane, done)
@@ -142,6 +146,14 @@ class Sender:
         for job in jobs:
             self._record_all([(job, self._attempt(job))])
         return len(jobs)
+
+    def _woken(self) -> bool:
+        """True (and cleared) when rows were queued since it was last cleared; always True without ``wake``."""
+        if self.wake is None:
+            return True
+        woken = self.wake.is_set()
+        self.wake.clear()
+        return woken
 
     def _stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()

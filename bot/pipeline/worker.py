@@ -26,7 +26,7 @@ def make_sender(app: Flask) -> Sender:
     settings = SenderSettings.from_config(cfg)
     gateway = LineGateway(cfg["LINE_API_BASE_URL"], cfg["LINE_CHANNEL_ACCESS_TOKEN"], cfg["LINE_TIMEOUT_SECONDS"],
                           pool_size=settings.concurrency)
-    return Sender(gateway, settings, batch=2 * settings.concurrency)
+    return Sender(gateway, settings, batch=2 * settings.concurrency, wake=outbox_signal)
 
 
 def dispatch_available(app: Flask, stop: threading.Event | None = None) -> int:

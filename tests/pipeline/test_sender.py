@@ -65,18 +65,20 @@ def test_an_outcome_does_not_overwrite_a_row_another_worker_took_over(db_app, fa
     assert len(fake_line.messages_for(ALICE)) == 1
 
 
-def test_a_slow_call_holds_up_only_itself(db_app, fake_line):
-    """Rows queued while one call hangs are leased and sent at once, not after the slow call."""
+def _queue_during_a_slow_call(db_app, fake_line, others: list[str], wake: bool) -> list[int]:
+    """One reply hangs 1.5 s at LINE; meanwhile pushes to ``others`` are queued (and the sender's wake
+    event set, as the LISTEN thread does on NOTIFY, when ``wake``). Returns what the one run handled."""
     import threading
 
     from bot.pipeline.outbox import enqueue_reply
+    from bot.pipeline.signals import outbox_signal
 
-    others = [f"U{i:032x}" for i in range(3)]
     with db_app.app_context():
         enqueue_reply(db.session, ALICE, fake_line.issue_reply_token(ALICE), [{"type": "text", "text": "ช้า"}])
         db.session.commit()
     fake_line.fail(0, "", path="/reply", delay=1.5)  # LINE takes 1.5 s to answer this one
     sender = make_sender(db_app)
+    assert sender.wake is outbox_signal
     handled: list[int] = []
 
     def run() -> None:
@@ -90,8 +92,25 @@ def test_a_slow_call_holds_up_only_itself(db_app, fake_line):
         for user in others:
             enqueue_push(db.session, user, [{"type": "text", "text": "เร็ว"}], purpose="t")
         db.session.commit()
+    if wake:
+        outbox_signal.set()
     worker.join(10)
-    assert handled == [4]  # the same run took the rows queued during the slow call
+    return handled
+
+
+def test_a_slow_call_holds_up_only_itself(db_app, fake_line):
+    """Rows queued while one call hangs are leased and sent at once, not after the slow call."""
+    others = [f"U{i:032x}" for i in range(3)]
+    assert _queue_during_a_slow_call(db_app, fake_line, others, wake=True) == [4]  # the same run took them
     order = [d.to for d in sorted(fake_line.deliveries, key=lambda d: d.seq)]
     assert sorted(order[:3]) == sorted(others) and order[3] == ALICE
     assert {r.status for r in _rows(db_app)} == {"sent"}
+
+
+def test_no_lease_mid_run_until_rows_are_said_to_be_queued(db_app, fake_line):
+    """Without the wake-up, a run in flight does not look again (a lease that finds nothing costs a
+    statement): the rows wait until its calls are back, then the same run takes them."""
+    others = [f"U{i:032x}" for i in range(3)]
+    assert _queue_during_a_slow_call(db_app, fake_line, others, wake=False) == [4]
+    order = [d.to for d in sorted(fake_line.deliveries, key=lambda d: d.seq)]
+    assert order[0] == ALICE and sorted(order[1:]) == sorted(others)
