@@ -3,17 +3,16 @@ database, and the environment for `flask` subprocesses that use both."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import signal
 import subprocess
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 
 from aiohttp import web
 from werkzeug import Request
-from werkzeug.test import EnvironBuilder
 
 from bot.simulator.fake_line import FakeLine
 from tests.pg import throwaway_database
@@ -23,27 +22,22 @@ ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1
 
 
 @contextmanager
-def fake_line_server(threads: int = 256) -> Iterator[tuple[FakeLine, str]]:
+def fake_line_server() -> Iterator[tuple[FakeLine, str]]:
     """A `FakeLine` behind an HTTP/1.1 keep-alive server (aiohttp, in a thread of this process), as LINE's
-    API keeps connections open; yields it and its base URL. Each call runs in a pool of ``threads``,
-    so that a delayed answer (``fake.delay``) holds up only itself.
+    API keeps connections open; yields it and its base URL. ``fake.delay`` is waited asynchronously, so
+    a delayed answer holds up only itself.
 
     (werkzeug's development server closes every connection, so each call would pay a new TCP
     connection on both sides: CPU that the real API never costs the bot.)"""
     fake = FakeLine(access_token=TOKEN)
-    pool = ThreadPoolExecutor(threads, thread_name_prefix="fake-line")
-
-    def answer(method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, dict[str, str], bytes]:
-        request = Request(EnvironBuilder(path=path, method=method, headers=headers, data=body).get_environ())
-        response = fake.handle(request)
-        return response.status_code, dict(response.headers), response.get_data()
 
     async def handler(request: web.Request) -> web.Response:
         body = await request.read()
-        status, headers, data = await asyncio.get_running_loop().run_in_executor(
-            pool, answer, request.method, request.path_qs, list(request.headers.items()), body)
-        headers.pop("Content-Length", None)
-        return web.Response(status=status, headers=headers, body=data)
+        if fake.delay:
+            await asyncio.sleep(fake.delay)
+        response = fake.handle(Request(_environ(request, body)), wait=False)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        return web.Response(status=response.status_code, headers=headers, body=response.get_data())
 
     loop = asyncio.new_event_loop()
     app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -61,7 +55,18 @@ def fake_line_server(threads: int = 256) -> Iterator[tuple[FakeLine, str]]:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
-        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _environ(request: web.Request, body: bytes) -> dict[str, object]:
+    """The WSGI environ of an aiohttp request, for `FakeLine.handle` (a werkzeug handler)."""
+    environ: dict[str, object] = {
+        "REQUEST_METHOD": request.method, "PATH_INFO": request.path, "QUERY_STRING": request.query_string,
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": request.headers.get("Content-Type", "")}
+    for name, value in request.headers.items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    return environ
 
 
 def bench_database() -> AbstractContextManager[str]:

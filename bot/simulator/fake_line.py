@@ -98,8 +98,9 @@ class FakeLine:
         return [msg.get("text") or msg.get("altText", "") for d in self.messages_for(user_id) for msg in d.messages]
 
     # ---- HTTP --------------------------------------------------------------------------
-    def handle(self, request: Request) -> Response:
-        """Answer one Messaging API request (a werkzeug handler)."""
+    def handle(self, request: Request, wait: bool = True) -> Response:
+        """Answer one Messaging API request (a werkzeug handler); ``wait=False``: the caller has waited
+        ``delay`` already (an asyncio server sleeps without a thread)."""
         path = request.path
         for prefix in ("/fake-line",):
             path = path.removeprefix(prefix)
@@ -108,7 +109,7 @@ class FakeLine:
             self.requests.append({"method": request.method, "path": path, "headers": dict(request.headers),
                                   "body": body})
             fault = self._take_fault(path)
-        delay = self.delay + (fault.delay if fault else 0.0)
+        delay = (self.delay if wait else 0.0) + (fault.delay if fault else 0.0)
         if delay:
             time.sleep(delay)
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
