@@ -1,9 +1,11 @@
 """Calls to the Messaging API through line-bot-sdk, with LINE's errors sorted into kinds."""
 from __future__ import annotations
 
-import functools
+import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import urllib3
@@ -86,7 +88,7 @@ class LineGateway:
 
     def _post(self, path: str, model: Any, body: dict[str, Any], retry_key: str | None = None) -> str:
         _build(model, {**body, "messages": [_PLACEHOLDER]})  # the token or recipients; the messages below
-        _check_messages(json.dumps(body["messages"], ensure_ascii=False, sort_keys=True))
+        CHECKED.check(body["messages"])
         headers = {**self._client.default_headers, "Content-Type": "application/json"}
         if retry_key:
             headers["X-Line-Retry-Key"] = retry_key
@@ -124,13 +126,34 @@ def _build(model, data: dict[str, Any]):
 _PLACEHOLDER = {"type": "text", "text": "-"}
 
 
-@functools.lru_cache(maxsize=2048)
-def _check_messages(messages_json: str) -> None:
-    """Raise `SendFailure` unless LINE's model accepts the messages (JSON text: the cache key); 1–5 of them."""
-    messages = json.loads(messages_json)
-    if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
-        raise SendFailure("rejected", "invalid message: 1 to 5 messages per request")
-    _build(PushMessageRequest, {"to": "U0", "messages": messages})
+class CheckedLists:
+    """Message lists LINE's model accepted, remembered by a 16-byte digest of their JSON (a status card
+    is 13 KB: the lists themselves are not kept), the newest ``size`` of them. Safe across threads."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size, self.checks = size, 0  # checks: how many lists were checked with the model
+        self._seen: OrderedDict[bytes, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, messages: list[dict[str, Any]]) -> None:
+        """Raise `SendFailure` unless LINE's model accepts ``messages`` (1–5 of them)."""
+        text = json.dumps(messages, ensure_ascii=False, sort_keys=True)
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        with self._lock:
+            if key in self._seen:
+                self._seen.move_to_end(key)
+                return
+            self.checks += 1
+        if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
+            raise SendFailure("rejected", "invalid message: 1 to 5 messages per request")
+        _build(PushMessageRequest, {"to": "U0", "messages": messages})  # raises: a bad list is never kept
+        with self._lock:
+            self._seen[key] = None
+            if len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+
+
+CHECKED = CheckedLists()
 
 
 def validate_messages(messages: list[dict[str, Any]]) -> None:

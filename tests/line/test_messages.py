@@ -34,3 +34,18 @@ def test_invalid_message_is_caught_before_sending():
     with pytest.raises(SendFailure) as info:
         validate_messages([{"type": "text"}])
     assert info.value.kind == "rejected"
+
+
+def test_checked_lists_are_remembered_by_digest_and_bounded():
+    from bot.line.gateway import CheckedLists
+
+    checked = CheckedLists(size=2)
+    lists = [[m.text(f"ข้อความ {i}")] for i in range(3)]
+    for messages in lists + lists[1:]:  # the last two again: remembered
+        checked.check(messages)
+    assert checked.checks == 3
+    checked.check(lists[0])  # pushed out by the newer two: checked again
+    assert checked.checks == 4
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in checked._seen) and len(checked._seen) == 2
+    with pytest.raises(SendFailure):
+        checked.check([m.text("x")] * 6)
