@@ -144,9 +144,7 @@ class CheckedLists:
                 self._seen.move_to_end(key)
                 return
             self.checks += 1
-        if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
-            raise SendFailure("rejected", "invalid message: 1 to 5 messages per request")
-        _build(PushMessageRequest, {"to": "U0", "messages": messages})  # raises: a bad list is never kept
+        validate_messages(messages)  # raises: a bad list is never kept
         with self._lock:
             self._seen[key] = None
             if len(self._seen) > self.size:
@@ -157,5 +155,7 @@ CHECKED = CheckedLists()
 
 
 def validate_messages(messages: list[dict[str, Any]]) -> None:
-    """Raise `SendFailure` if LINE's models reject ``messages`` (used by tests of builders)."""
+    """Raise `SendFailure` if LINE's models reject ``messages`` (1–5 of them; tests of builders use it too)."""
+    if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
+        raise SendFailure("rejected", "invalid message: 1 to 5 messages per request")
     _build(PushMessageRequest, {"to": "U0", "messages": messages})
