@@ -1,13 +1,11 @@
 """SQLAlchemy 2.0 typed models. The schema itself is created only by migrations."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -18,14 +16,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.certificates.model import Certificate  # noqa: F401  (certificate records, in their own module)
 from bot.db import Base, db, utcnow
 from bot.directory.model import Office  # noqa: F401  (the office directory's table, in its own module)
 from bot.documents.model import ApplicationDocument  # noqa: F401  (documents sent in LINE, in their own module)
+from bot.knowledge.model import KnowledgeVersion, Standard, StandardAlias, TisiSync  # noqa: F401  (the knowledge)
 from bot.office.demand.model import UnmatchedAsk  # noqa: F401  (each ask of an unmatched query, for the demand map)
+from bot.pipeline.model import InboundEvent, OutboundMessage, WorkerHeartbeat  # noqa: F401  (inbox, outbox, workers)
 from bot.privacy.model import PrivacyAudit  # noqa: F401  (who exported or erased personal data, in its own module)
 
 # Flask-SQLAlchemy builds db.Model from Base at run time; type checkers see Base itself.
@@ -66,153 +65,6 @@ class ConversationState(Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[LineUser] = relationship(back_populates="state")
-
-
-class InboundEvent(Model):
-    """One webhook event as LINE sent it; the UNIQUE event id makes redeliveries harmless."""
-
-    __tablename__ = "inbound_event"
-    __table_args__ = (
-        Index("ix_inbound_event_queue", "status", "next_attempt_at", "id"),
-        # A user's waiting events, for "no earlier event of this user is pending" (the dispatcher's order).
-        Index("ix_inbound_event_user_pending", "source_user_id", "event_timestamp", "id",
-              postgresql_where=sql_text("status = 'pending'"), sqlite_where=sql_text("status = 'pending'")),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
-    event_type: Mapped[str] = mapped_column(String(40))
-    source_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    mode: Mapped[str] = mapped_column(String(16), default="active")
-    is_redelivery: Mapped[bool] = mapped_column(Boolean, default=False)
-    event_timestamp: Mapped[int] = mapped_column(BigInteger, default=0)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # pending → done | skipped (standby, groups) | failed (handler kept failing)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
-class WorkerHeartbeat(Model):
-    """A running dispatcher/sender process, seen every ``HEARTBEAT_SECONDS`` (GET /healthz/pipeline)."""
-
-    __tablename__ = "worker_heartbeat"
-
-    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # host:pid:random
-    kind: Mapped[str] = mapped_column(String(16))  # worker | embedded
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    stopped_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
-def new_retry_key() -> str:
-    return str(uuid.uuid4())
-
-
-class OutboundMessage(Model):
-    """A message to deliver (transactional outbox). ``retry_key`` is sent as X-Line-Retry-Key."""
-
-    __tablename__ = "outbound_message"
-    __table_args__ = (
-        Index("ix_outbound_message_queue", "status", "next_attempt_at", "id"),
-        # A recipient's unsent rows only, for "no earlier row of this recipient is waiting" (the sender's order).
-        Index("ix_outbound_message_recipient", "recipient", "id",
-              postgresql_where=sql_text("status IN ('pending', 'sending')"),
-              sqlite_where=sql_text("status IN ('pending', 'sending')")),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    retry_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_retry_key)
-    kind: Mapped[str] = mapped_column(String(16))  # reply | push | multicast
-    purpose: Mapped[str] = mapped_column(String(32), default="reply")
-    reply_token: Mapped[str | None] = mapped_column(String(255))
-    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # The one recipient of a reply or push (NULL for a multicast): that recipient's rows leave in order.
-    recipient: Mapped[str | None] = mapped_column(String(64))
-    messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    # pending → sending (leased) → sent | failed
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    error_kind: Mapped[str | None] = mapped_column(String(16))  # quota | rejected | exhausted
-    line_request_id: Mapped[str | None] = mapped_column(String(64))
-    inbound_event_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_event.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
-# ---- knowledge -------------------------------------------------------------------------------------
-class Standard(Model):
-    """One edition of a community product standard (มผช. number/year). Loaded from knowledge/."""
-
-    __tablename__ = "standard"
-    __table_args__ = (UniqueConstraint("number", "year"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, index=True)
-    year: Mapped[int] = mapped_column(Integer)  # Buddhist era
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
-    category: Mapped[str] = mapped_column(String(20), default="")
-    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
-    source_url: Mapped[str] = mapped_column(String(500), default="")
-    superseded_by: Mapped[str | None] = mapped_column(String(40))
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-    # From TISI's official list (`flask knowledge sync-tisi`): the English title as printed (capitals,
-    # brackets removed), the PDF of the standard, and the day a complete sync no longer found this
-    # edition (neither listed nor replaced by a listed edition): kept for history, never offered.
-    name_en: Mapped[str | None] = mapped_column(String(300))
-    pdf_url: Mapped[str | None] = mapped_column(Text)
-    withdrawn_on: Mapped[date | None] = mapped_column(Date)
-
-
-class TisiSync(Model):
-    """One complete sync with TISI's official list: when, from where, how many standards, what changed."""
-
-    __tablename__ = "tisi_sync"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    finished_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    source: Mapped[str] = mapped_column(String(16))  # web | files
-    location: Mapped[str] = mapped_column(String(500), default="")  # the URL, or the saved file/folder name
-    pages: Mapped[int] = mapped_column(Integer)
-    standards: Mapped[int] = mapped_column(Integer)  # editions in force on the list
-    added: Mapped[int] = mapped_column(Integer, default=0)
-    updated: Mapped[int] = mapped_column(Integer, default=0)
-    superseded: Mapped[int] = mapped_column(Integer, default=0)
-    retitled: Mapped[int] = mapped_column(Integer, default=0)
-    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
-    reinstated: Mapped[int] = mapped_column(Integer, default=0)
-    knowledge_version: Mapped[int | None] = mapped_column(Integer)  # the new version, when something changed
-
-
-class StandardAlias(Model):
-    """An everyday, regional or misspelt name for the product of a standard number."""
-
-    __tablename__ = "standard_alias"
-    __table_args__ = (UniqueConstraint("alias", "standard_number"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    alias: Mapped[str] = mapped_column(String(200))
-    standard_number: Mapped[int] = mapped_column(Integer, index=True)
-    source: Mapped[str] = mapped_column(String(200), default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class KnowledgeVersion(Model):
-    """A counter bumped whenever standards or aliases change, so every process rebuilds its matcher."""
-
-    __tablename__ = "knowledge_version"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class UnmatchedQuery(Model):

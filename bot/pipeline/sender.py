@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import logging
 import queue
-import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, case, exists, literal_column, or_, select, update
@@ -33,6 +31,7 @@ from bot.db import db, one_statement, table_of, utcnow
 from bot.line.gateway import SendFailure
 from bot.metrics import count_outcome
 from bot.models import OutboundMessage
+from bot.pipeline.attempts import Job, SenderSettings, metric_outcome, not_attempted, outcome_values
 
 log = logging.getLogger(__name__)
 TAKEN_OVER = "taken over after the lease ran out: outcome of the last attempt unknown"
@@ -43,53 +42,6 @@ class Gateway(Protocol):
     def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> str: ...
     def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> str: ...
     def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> str: ...
-
-
-@dataclass(frozen=True)
-class SenderSettings:
-    """How the sender retries and leases; the values (and their defaults) come only from the config."""
-
-    max_attempts: int
-    backoff_seconds: float
-    backoff_cap_seconds: float
-    lease_seconds: float
-    reply_token_max_age_seconds: float
-    concurrency: int
-    timeout_seconds: float  # of one LINE API call
-
-    @classmethod
-    def from_config(cls, config: Any) -> SenderSettings:
-        return cls(
-            max_attempts=config["SEND_MAX_ATTEMPTS"],
-            backoff_seconds=config["SEND_BACKOFF_SECONDS"],
-            backoff_cap_seconds=config["SEND_BACKOFF_CAP_SECONDS"],
-            lease_seconds=config["SEND_LEASE_SECONDS"],
-            reply_token_max_age_seconds=config["REPLY_TOKEN_MAX_AGE_SECONDS"],
-            concurrency=max(1, int(config["SEND_CONCURRENCY"])),
-            timeout_seconds=config["LINE_TIMEOUT_SECONDS"],
-        )
-
-
-def backoff_delay(attempt: int, settings: SenderSettings, rng: random.Random | None = None) -> float:
-    """Exponential backoff with full jitter in [0.5, 1.5) × base·2^(attempt-1), capped."""
-    base = min(settings.backoff_cap_seconds, settings.backoff_seconds * 2 ** max(attempt - 1, 0))
-    return base * (0.5 + (rng or random).random())
-
-
-@dataclass
-class Job:
-    """What the sender needs from a row, read before the HTTP call."""
-
-    id: int
-    kind: str
-    reply_token: str | None
-    recipients: list[str]
-    messages: list[dict[str, Any]]
-    retry_key: str
-    created_at: datetime
-    attempts: int
-    lease_until: datetime | None = None
-    taken_over: bool = False  # leased again after a worker died holding it: its last outcome is unknown
 
 
 class Sender:
@@ -229,8 +181,9 @@ class Sender:
         now = utcnow()
         table = table_of(OutboundMessage)
         mine = (table.c.id == bindparam("b_id")) & (table.c.attempts == bindparam("b_attempts"))
-        released = [{"b_id": job.id, "b_attempts": job.attempts} for job, outcome in outcomes if _released(outcome)]
-        values = [self._outcome_values(job, outcome, now) for job, outcome in outcomes if not _released(outcome)]
+        tried = [(job, outcome) for job, outcome in outcomes if not not_attempted(outcome)]
+        released = [{"b_id": job.id, "b_attempts": job.attempts} for job, outcome in outcomes if not_attempted(outcome)]
+        values = [outcome_values(job, outcome, now, self.settings) for job, outcome in tried]
         try:
             if values:
                 db.session.execute(update(table).where(mine).values({k: bindparam(k) for k in values[0]
@@ -243,48 +196,8 @@ class Sender:
             db.session.rollback()
             self._unrecorded.extend(outcomes)  # kept: recorded before anything else is leased
             raise
-        for recorded, (_job, outcome) in zip(values, (o for o in outcomes if not _released(o[1])), strict=True):
-            count_outcome(_metric_outcome(recorded), outcome.status if isinstance(outcome, SendFailure) else 200)
-
-    def _outcome_values(self, job: Job, outcome: SendFailure | str, now: datetime) -> dict[str, Any]:
-        values: dict[str, Any] = {"b_id": job.id, "b_attempts": job.attempts, "kind": job.kind,
-                                  "reply_token": job.reply_token, "lease_until": None, "sent_at": None,
-                                  "line_request_id": None, "next_attempt_at": now, "error_kind": None}
-        if isinstance(outcome, str):
-            values.update(status="sent", sent_at=now, line_request_id=outcome or None, last_error=None)
-        elif outcome.kind == "unknown" and job.kind == "reply":
-            # LINE may have delivered it, and a reply token cannot be retried: never pushed again.
-            values.update(status="sent", sent_at=now, error_kind="unknown", last_error=outcome.detail[:1000])
-            log.warning("outbox %s: reply outcome unknown (%s), counted as probably delivered", job.id,
-                        outcome.detail)
-        elif outcome.kind == "unknown" and job.attempts < self.settings.max_attempts:
-            # A push or multicast is retried with the same X-Line-Retry-Key: LINE drops the duplicate.
-            delay = backoff_delay(job.attempts, self.settings)
-            values.update(status="pending", next_attempt_at=now + timedelta(seconds=delay),
-                          last_error=outcome.detail[:1000])
-        elif outcome.kind == "retry" and job.attempts < self.settings.max_attempts:
-            delay = backoff_delay(job.attempts, self.settings)
-            values.update(status="pending", next_attempt_at=now + timedelta(seconds=delay),
-                          last_error=outcome.detail[:1000])
-            log.warning("outbox %s: attempt %d failed (%s), retry in %.1fs", job.id, job.attempts,
-                        outcome.detail, delay)
-        else:
-            error_kind = "exhausted" if outcome.kind == "retry" else outcome.kind
-            values.update(status="failed", error_kind=error_kind, last_error=outcome.detail[:1000])
-            log.error("outbox %s: failed for good (%s): %s", job.id, error_kind, outcome.detail)
-        return values
-
-
-def _released(outcome: SendFailure | str) -> bool:
-    """Not attempted (stopping, or too late in its lease): the row goes back to the queue untouched."""
-    return isinstance(outcome, SendFailure) and outcome.kind == "released"
-
-
-def _metric_outcome(values: dict[str, Any]) -> str:
-    """sent, unknown (a reply LINE probably delivered), retry or failed: from the values recorded."""
-    if values["status"] == "sent":
-        return "unknown" if values["error_kind"] == "unknown" else "sent"
-    return "retry" if values["status"] == "pending" else "failed"
+        for recorded, (_job, outcome) in zip(values, tried, strict=True):
+            count_outcome(metric_outcome(recorded), outcome.status if isinstance(outcome, SendFailure) else 200)
 
 
 def _arrived(done: queue.Queue) -> list[tuple[Job, SendFailure | str]]:

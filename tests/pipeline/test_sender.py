@@ -66,8 +66,10 @@ def test_an_outcome_does_not_overwrite_a_row_another_worker_took_over(db_app, fa
 
 
 def _queue_during_a_slow_call(db_app, fake_line, others: list[str], wake: bool) -> list[int]:
-    """One reply hangs 1.5 s at LINE; meanwhile pushes to ``others`` are queued (and the sender's wake
-    event set, as the LISTEN thread does on NOTIFY, when ``wake``). Returns what the one run handled."""
+    """One reply hangs 3 s at LINE (well within the call's timeout); meanwhile pushes to ``others`` are queued
+    (and the sender's wake event set, as the LISTEN thread does on NOTIFY, when ``wake``). Returns what the one
+    run handled. The margins are wide so that a loaded machine cannot end the slow call before the pushes
+    are queued."""
     import threading
 
     from bot.pipeline.outbox import enqueue_reply
@@ -76,7 +78,8 @@ def _queue_during_a_slow_call(db_app, fake_line, others: list[str], wake: bool) 
     with db_app.app_context():
         enqueue_reply(db.session, ALICE, fake_line.issue_reply_token(ALICE), [{"type": "text", "text": "ช้า"}])
         db.session.commit()
-    fake_line.fail(0, "", path="/reply", delay=1.5)  # LINE takes 1.5 s to answer this one
+    fake_line.fail(0, "", path="/reply", delay=3.0)  # LINE takes 3 s to answer this one
+    db_app.config["LINE_TIMEOUT_SECONDS"] = 10.0
     sender = make_sender(db_app)
     assert sender.wake is outbox_signal
     handled: list[int] = []
