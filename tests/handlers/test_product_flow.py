@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.config import DEFAULT_TISI_STANDARD_LIST_URL
 from bot.db import db
-from bot.knowledge.brain import get_brain
+from bot.knowledge.brain import get_brain, refresh_brain
 from bot.knowledge.replies import phrase
 from bot.line.gateway import validate_messages
 from bot.line.messages import MAX_LABEL, MAX_QUICK_REPLIES, utf16_len
@@ -216,7 +216,8 @@ def test_next_steps_name_the_office_of_a_linked_producer_and_link_the_pdf(db_app
     new_application(db_app, province="ขอนแก่น")
     user = new_user()
     link_user(db_app, user, "67/0012")
-    current = get_brain().matcher.current
+    with db_app.app_context():  # the brain this app answers with (not the files' one: another may be cached)
+        current = refresh_brain().matcher.current
     with_pdf = replace(current[2], pdf_url="https://tcps.tisi.go.th/pub/tcps2_67.pdf")  # as TISI's list gives it
     monkeypatch.setitem(current, 2, with_pdf)
     card = next_steps_card(checked(tap(db_app, fake_line, user, f"action=pick_standard&n={with_pdf.number}")))
