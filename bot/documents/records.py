@@ -42,16 +42,23 @@ def record_pending(session: Session, application: Application, user: LineUser, *
 
 def stored_documents(session: Session, application: Application) -> list[ApplicationDocument]:
     """The documents kept for ``application``, newest first."""
-    return list(session.scalars(select(ApplicationDocument).where(
-        ApplicationDocument.application_id == application.id, ApplicationDocument.status == "stored")
-        .order_by(ApplicationDocument.received_at.desc(), ApplicationDocument.id.desc())))
+    return stored_documents_of(session, [application.id]).get(application.id, [])
 
 
-def documents_json(session: Session, application: Application) -> list[dict[str, Any]]:
+def stored_documents_of(session: Session, application_ids: list[int]) -> dict[int, list[ApplicationDocument]]:
+    """The documents kept for each of ``application_ids``, newest first (one query for a page of them)."""
+    found: dict[int, list[ApplicationDocument]] = {}
+    for document in session.scalars(select(ApplicationDocument).where(
+            ApplicationDocument.application_id.in_(application_ids), ApplicationDocument.status == "stored")
+            .order_by(ApplicationDocument.received_at.desc(), ApplicationDocument.id.desc())):
+        found.setdefault(document.application_id, []).append(document)
+    return found
+
+
+def documents_json(documents: list[ApplicationDocument]) -> list[dict[str, Any]]:
     """``documents`` of ``GET /api/v1/applications/<number>``: ``[{id, kind, content_type, size, received_at}]``."""
     return [{"id": d.id, "kind": d.kind, "content_type": d.content_type, "size": d.size,
-             "received_at": d.received_at.isoformat(timespec="seconds") + "Z"}
-            for d in stored_documents(session, application)]
+             "received_at": d.received_at.isoformat(timespec="seconds") + "Z"} for d in documents]
 
 
 def download_name(document: ApplicationDocument, application: Application) -> str:

@@ -27,7 +27,6 @@ from bot.cases.provinces import normalize_province
 from bot.cases.stages import Stage
 from bot.cases.timeline import Timeline
 from bot.certificates.issue import issue_for_application, issues_certificate
-from bot.documents.records import documents_json
 from bot.knowledge.catalogue import standard_names
 from bot.models import Applicant, Application, ApplicationEvent, ApplicationLink, LineUser, Officer, OutboundMessage
 from bot.nlp.entities import canonical_application_number
@@ -221,7 +220,8 @@ def search_applications(session: Session, officer: Officer, *, q: str = "", stag
         statement = statement.where(Application.due_on < today, Application.stage.in_(_running_keys()))
     column = SORTS.get(sort, Application.updated_at)
     statement = statement.order_by(column.desc() if descending else column.asc(), Application.id.desc())
-    statement = statement.options(selectinload(Application.events), selectinload(Application.applicant))
+    statement = statement.options(selectinload(Application.events).selectinload(ApplicationEvent.officer),
+                                  selectinload(Application.applicant))
     page = max(1, page)
     if overdue:  # the stored due date is a superset test; the timeline decides (paused clocks)
         rows = [(a, t) for a in session.execute(statement).scalars() if (t := timeline_of(a, today)).overdue]
@@ -275,42 +275,17 @@ def failed_notifications(session: Session, officer: Officer, limit: int = 30) ->
 
 
 def linked_count(session: Session, application: Application) -> int:
-    return session.execute(select(func.count()).select_from(ApplicationLink)
-                           .where(ApplicationLink.application_id == application.id)).scalar_one()
+    return linked_counts(session, [application.id]).get(application.id, 0)
+
+
+def linked_counts(session: Session, application_ids: list[int]) -> dict[int, int]:
+    """How many LINE users follow each of ``application_ids`` (one query for a page of them)."""
+    return {int(i): int(n) for i, n in session.execute(
+        select(ApplicationLink.application_id, func.count()).where(ApplicationLink.application_id.in_(application_ids))
+        .group_by(ApplicationLink.application_id)).all()}
 
 
 # ---- describing --------------------------------------------------------------------------------------------
 def next_stages(application: Application) -> list[Stage]:
     book = stage_book()
     return [book[key] for key in book[application.stage].next]
-
-
-def application_json(session: Session, application: Application, today: date | None = None) -> dict[str, Any]:
-    """The API's view of an application: no phone number except its mask."""
-    book = stage_book()
-    timeline = timeline_of(application, today)
-
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day else None
-
-    def event_json(event: ApplicationEvent) -> dict[str, Any]:
-        return {"from_stage": event.from_stage, "to_stage": event.to_stage,
-                "stage_label": book[event.to_stage].label_th, "entered_on": iso(event.entered_on),
-                "note": event.note, "note_public": event.note_public,
-                "officer": event.officer.username if event.officer else None,
-                "at": event.at.isoformat(timespec="seconds") + "Z"}
-
-    stage = book[application.stage]
-    return {
-        "number": application.number, "applicant_name": application.applicant.name,
-        "phone": application.applicant.phone_masked, "province": application.province,
-        "product": application.product, "standard_number": application.standard_number,
-        "submitted_on": iso(application.submitted_on), "stage": stage.key, "stage_label": stage.label_th,
-        "stage_label_en": stage.label_en, "due_on": iso(timeline.due_on), "overdue": timeline.overdue,
-        "working_days_used": timeline.used_days, "working_days_remaining": timeline.remaining_days,
-        "certificate_expires_on": iso(application.certificate_expires_on),
-        "linked_line_users": linked_count(session, application),
-        "next_stages": [{"stage": s.key, "stage_label": s.label_th} for s in next_stages(application)],
-        "history": [event_json(event) for event in application.events],
-        "documents": documents_json(session, application),
-    }

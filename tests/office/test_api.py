@@ -85,6 +85,43 @@ def test_403_for_another_provinces_application_and_admin_sees_all(db_app, office
             == "submitted"
 
 
+def _statements_to_list(app, token: str, limit: int) -> tuple[int, list[dict]]:
+    """How many SQL statements ``GET /api/v1/applications?limit=N`` runs, and its items."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = call(app.test_client(), "GET", f"/api/v1/applications?limit={limit}", token)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements), response.json["items"]
+
+
+def test_a_page_of_applications_costs_the_same_queries_whatever_its_size(db_app, office, fake_line):
+    """Followers, documents, history and its officers are read for the whole page, not per application."""
+    client, token = db_app.test_client(), office["tokens"]["somchai"]
+    for i in range(12):
+        created = call(client, "POST", "/api/v1/applications", token, {**NEW, "number": f"67/{100 + i:04d}"})
+        assert created.status_code == 201
+        moved = call(client, "PATCH", f"/api/v1/applications/67/{100 + i:04d}", token, {"stage": "doc_check"})
+        assert moved.status_code == 200
+    few, small = _statements_to_list(db_app, token, 2)
+    many, large = _statements_to_list(db_app, token, 13)
+    assert (len(small), len(large)) == (2, 13)
+    assert many == few, f"{few} statements for 2 applications, {many} for 13"
+    followed = next(item for item in large if item["number"] == "67/0012")
+    assert followed["linked_line_users"] == 1 and followed["documents"] == []
+    assert all(item["history"][-1]["officer"] == "somchai" for item in large if item["number"] != "67/0012")
+
+
 def test_400_404_409_422(db_app, office):
     client, token = db_app.test_client(), office["tokens"]["somchai"]
     for raw in (b"{not json", b"[1, 2]", b"\xff\xfe", b""):

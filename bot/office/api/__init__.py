@@ -18,7 +18,8 @@ from bot.cases.applications import ApplicationError, stage_book, today_in_thaila
 from bot.certificates.facts import certificate_json
 from bot.certificates.records import find_certificate
 from bot.db import db
-from bot.office.casework import InvalidFields, add_application, application_json, move_stage, search_applications
+from bot.office.api.views import application_json, applications_json
+from bot.office.casework import InvalidFields, add_application, move_stage, search_applications
 from bot.office.moves import record_moves
 from bot.office.officers import application_for, may_manage, officer_for_token
 from bot.office.questions import LISTED, list_questions, question_json
@@ -135,7 +136,7 @@ def index() -> Response:
         db.session(), g.officer, q=args.get("q", ""), stage=stage,
         overdue=args.get("overdue", "").lower() in ("1", "true", "yes"),
         sort=args.get("sort", "updated"), descending=args.get("order", "desc") != "asc", page=page, per_page=limit)
-    return jsonify(items=[application_json(db.session(), a) for a, _ in listing.items], total=listing.total,
+    return jsonify(items=applications_json(db.session(), [a for a, _ in listing.items]), total=listing.total,
                    page=listing.page, pages=listing.pages)
 
 
