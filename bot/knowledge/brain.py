@@ -61,27 +61,45 @@ def build_brain(bundle: KnowledgeBundle | None = None) -> Brain:
 
 
 _cache: OrderedDict[tuple, Brain] = OrderedDict()
+_pinned: dict[tuple, Brain] = {}  # the knowledge files' brain (`default_brain`): never evicted
 _cache_lock = threading.Lock()
 _build_lock = threading.Lock()
 
 
-def brain_for(bundle: KnowledgeBundle) -> Brain:
-    """The brain for ``bundle``, reused when an identical bundle was built before."""
+def brain_for(bundle: KnowledgeBundle, *, pin: bool = False) -> Brain:
+    """The brain for ``bundle``, reused when an identical bundle was built before (the newest
+    ``CACHE_SIZE`` of them, and the ``pin``-ned one of the files, which an app on an empty or
+    file-identical database shares)."""
     key = (tuple(bundle.standards), tuple(bundle.aliases), repr(sorted(bundle.lexicons.items())))
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    with _build_lock:  # one build at a time: builds are CPU-bound and share PyThaiNLP's tries
-        with _cache_lock:
-            if key in _cache:
-                return _cache[key]
-        brain = build_brain(bundle)
-        with _cache_lock:
-            _cache[key] = brain
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
+    brain = _cached(key, pin)
+    if brain is None:
+        with _build_lock:  # one build at a time: builds are CPU-bound and share PyThaiNLP's tries
+            brain = _cached(key, pin)
+            if brain is None:
+                brain = build_brain(bundle)
+                _keep(key, brain, pin)
     return brain
+
+
+def _cached(key: tuple, pin: bool) -> Brain | None:
+    with _cache_lock:
+        brain = _pinned.get(key)
+        if brain is None and key in _cache:
+            _cache.move_to_end(key)
+            brain = _cache.pop(key) if pin else _cache[key]
+            if pin:
+                _pinned[key] = brain
+        return brain
+
+
+def _keep(key: tuple, brain: Brain, pin: bool) -> None:
+    with _cache_lock:
+        if pin:
+            _pinned[key] = brain
+            return
+        _cache[key] = brain
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
 
 
 def knowledge_bundle(session: Session, knowledge_dir: Path | None = None) -> KnowledgeBundle:
@@ -233,7 +251,7 @@ def default_brain() -> Brain:
     if _default is None:
         with _default_lock:
             if _default is None:
-                _default = brain_for(load_knowledge())
+                _default = brain_for(load_knowledge(), pin=True)
     return _default
 
 

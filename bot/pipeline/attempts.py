@@ -91,9 +91,10 @@ def outcome_values(job: Job, outcome: SendFailure | str, now: datetime, settings
     return values
 
 
-def not_attempted(outcome: SendFailure | str) -> bool:
-    """Not attempted (stopping, or too late in its lease): the row goes back to the queue untouched."""
-    return isinstance(outcome, SendFailure) and outcome.kind == "released"
+def attempted(outcome: SendFailure | str) -> bool:
+    """False when the call was not made (stopping, or too late in its lease): the row goes back to the queue
+    untouched."""
+    return not (isinstance(outcome, SendFailure) and outcome.kind == "released")
 
 
 def metric_outcome(values: dict[str, Any]) -> str:

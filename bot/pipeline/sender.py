@@ -31,7 +31,7 @@ from bot.db import db, one_statement, table_of, utcnow
 from bot.line.gateway import SendFailure
 from bot.metrics import count_outcome
 from bot.models import OutboundMessage
-from bot.pipeline.attempts import Job, SenderSettings, metric_outcome, not_attempted, outcome_values
+from bot.pipeline.attempts import Job, SenderSettings, attempted, metric_outcome, outcome_values
 
 log = logging.getLogger(__name__)
 TAKEN_OVER = "taken over after the lease ran out: outcome of the last attempt unknown"
@@ -181,8 +181,8 @@ class Sender:
         now = utcnow()
         table = table_of(OutboundMessage)
         mine = (table.c.id == bindparam("b_id")) & (table.c.attempts == bindparam("b_attempts"))
-        tried = [(job, outcome) for job, outcome in outcomes if not not_attempted(outcome)]
-        released = [{"b_id": job.id, "b_attempts": job.attempts} for job, outcome in outcomes if not_attempted(outcome)]
+        tried = [(job, outcome) for job, outcome in outcomes if attempted(outcome)]
+        released = [{"b_id": job.id, "b_attempts": job.attempts} for job, outcome in outcomes if not attempted(outcome)]
         values = [outcome_values(job, outcome, now, self.settings) for job, outcome in tried]
         try:
             if values:

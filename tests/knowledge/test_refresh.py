@@ -55,6 +55,21 @@ def test_database_with_the_same_knowledge_shares_the_built_brain(db_app):
         assert holder_for(db_app).version == 1
 
 
+def test_the_files_brain_is_shared_after_other_brains_filled_the_cache(db_app):
+    """However many other catalogues were built in this process since, an app on an empty database answers
+    with the files' brain itself, not a second copy of it."""
+    import bot.knowledge.brain as brain_module
+    from bot.nlp.records import AliasRecord
+
+    files = default_brain()
+    bundle = load_knowledge()
+    for i in range(brain_module.CACHE_SIZE + 1):
+        brain_module.brain_for(bundle._replace(aliases=[*bundle.aliases, AliasRecord(f"ทดสอบ{i}", 1, "test")]))
+    assert brain_module.brain_for(load_knowledge()) is files
+    with db_app.app_context():
+        assert refresh_brain() is files
+
+
 def test_bot_sees_a_standard_imported_by_another_process_without_restart(db_app, fake_line, line_api_url, tmp_path):
     load(db_app)
     clock = Clock()
