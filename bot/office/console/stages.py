@@ -13,7 +13,7 @@ from bot.models import Application
 from bot.office.casework import InvalidFields, linked_count
 from bot.office.console.base import bp, login_required
 from bot.office.console.forms import StagesForm
-from bot.office.console.views import _application_or_abort, _detail, _stage_form
+from bot.office.console.views import application_or_abort, detail_page, stage_form
 from bot.office.moves import record_moves
 
 _FIELD = re.compile(r"^stages\.(\d+)\.(stage|on|note)$")
@@ -33,10 +33,10 @@ def stages_form(application: Application) -> StagesForm:
 @bp.post("/applications/<path:number>/stages")
 @login_required
 def change_stages(number: str):
-    found = _application_or_abort(number)
+    found = application_or_abort(number)
     form = g.stages_form = StagesForm()
     if not form.validate_on_submit():
-        return _detail(found, _stage_form(found)), 400
+        return detail_page(found, stage_form(found)), 400
     moves = [{"stage": row.form.stage.data, "on": row.form.on.data, "note": row.form.note.data or "",
               "note_public": bool(form.note_public.data)} for row in form.moves if row.form.stage.data]
     try:
@@ -44,8 +44,8 @@ def change_stages(number: str):
     except ApplicationError as exc:
         db.session.rollback()
         _show(form, exc)
-        found = _application_or_abort(number)
-        return _detail(found, _stage_form(found)), 409 if exc.code == "not_allowed" else 422
+        found = application_or_abort(number)
+        return detail_page(found, stage_form(found)), 409 if exc.code == "not_allowed" else 422
     followers = linked_count(db.session(), found)
     db.session.commit()
     labels = " → ".join(stage_book()[m["stage"]].label_th for m in moves)

@@ -108,17 +108,17 @@ def applications():
 @bp.get("/applications/<path:number>")
 @login_required
 def application(number: str):
-    found = _application_or_abort(number)
-    return _detail(found, _stage_form(found))
+    found = application_or_abort(number)
+    return detail_page(found, stage_form(found))
 
 
 @bp.post("/applications/<path:number>/stage")
 @login_required
 def change_stage(number: str):
-    found = _application_or_abort(number)
-    form = _stage_form(found)
+    found = application_or_abort(number)
+    form = stage_form(found)
     if not form.validate_on_submit():
-        return _detail(found, form), 400
+        return detail_page(found, form), 400
     try:
         move_stage(db.session(), g.officer, found.number, form.stage.data, form.note.data or "",
                    form.note_public.data, {"number": form.certificate_number.data,
@@ -126,7 +126,7 @@ def change_stage(number: str):
     except ApplicationError as exc:
         db.session.rollback()
         form.stage.errors = [str(exc)]
-        return _detail(_application_or_abort(number), form), 409 if exc.code == "not_allowed" else 400
+        return detail_page(application_or_abort(number), form), 409 if exc.code == "not_allowed" else 400
     followers = linked_count(db.session(), found)
     db.session.commit()
     label = stage_book()[form.stage.data].label_th
@@ -135,20 +135,23 @@ def change_stage(number: str):
     return redirect(url_for("console.application", number=found.number))
 
 
-def _application_or_abort(number: str):
+def application_or_abort(number: str):
+    """The application ``number`` if this officer may see it; 403 for another province's, 404 for none."""
     try:
         return application_for(db.session(), g.officer, number)
     except ApplicationError as exc:
         abort(403 if exc.code == "forbidden" else 404)
 
 
-def _stage_form(found) -> StageForm:
+def stage_form(found) -> StageForm:
+    """The one-stage move form, offering the stages that may follow the application's."""
     form = StageForm()
     form.stage.choices = [("", "— เลือกขั้นตอน —")] + [(s.key, s.label_th) for s in next_stages(found)]
     return form
 
 
-def _detail(found, form: StageForm):
+def detail_page(found, form: StageForm):
+    """The application's page (also shown again, with its errors, after a refused move; stages.py uses it)."""
     return render_template("console/application.html", app=found, form=form, timeline=timeline_of(found),
                            followers=linked_count(db.session(), found), book=stage_book(),
                            standard_name=known_standards(db.session()).get(found.standard_number or -1))
