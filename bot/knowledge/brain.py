@@ -85,10 +85,11 @@ def _cached(key: tuple, pin: bool) -> Brain | None:
     with _cache_lock:
         brain = _pinned.get(key)
         if brain is None and key in _cache:
-            _cache.move_to_end(key)
-            brain = _cache.pop(key) if pin else _cache[key]
             if pin:
-                _pinned[key] = brain
+                brain = _pinned[key] = _cache.pop(key)
+            else:
+                _cache.move_to_end(key)
+                brain = _cache[key]
         return brain
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.line.gateway import SendFailure
 
-log = logging.getLogger("bot.pipeline.sender")  # the sender's log, as before these lines moved here
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
